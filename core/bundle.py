@@ -1,0 +1,163 @@
+"""Model files: a folder with `weights.safetensors` and `model.json`. No pickle anywhere.
+
+`model.json` holds the architecture, the input grid and normalisation, the groups (names and
+SMARTS), per-group thresholds, the number of ensemble members, the training record and the
+SHA-256 of the weights file; loading verifies all of it.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from core import __version__
+from core.groups import GROUPS
+from core.model import IRCNN, ModelConfig
+from core.preprocess import Grid
+
+FORMAT = "irgroups-model"
+FORMAT_VERSION = 1
+WEIGHTS = "weights.safetensors"
+META = "model.json"
+
+
+class BundleError(ValueError):
+    """A model file is missing, malformed, mismatched or tampered with."""
+
+
+@dataclass
+class ModelBundle:
+    """An ensemble of CNNs with everything needed to turn spectra into group probabilities."""
+
+    members: list[IRCNN]
+    grid: Grid
+    group_names: tuple[str, ...]
+    group_smarts: tuple[str, ...]
+    thresholds: np.ndarray
+    record: dict = field(default_factory=dict)
+    path: str = ""
+
+    @property
+    def config(self) -> ModelConfig:
+        return self.members[0].cfg
+
+    def member_logits(self, x: np.ndarray) -> np.ndarray:
+        """(members, n, groups) logits for model-input spectra (n, grid.n)."""
+        xt = torch.as_tensor(np.asarray(x, dtype=np.float32))
+        with torch.inference_mode():
+            return torch.stack([m(xt) for m in self.members]).numpy()
+
+    def predict(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Ensemble mean and standard deviation of the group probabilities, each (n, groups)."""
+        prob = 1.0 / (1.0 + np.exp(-self.member_logits(x)))
+        return prob.mean(axis=0), prob.std(axis=0)
+
+    def decide(self, mean: np.ndarray) -> np.ndarray:
+        return (mean >= self.thresholds[None, :]).astype(np.uint8)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def save_bundle(bundle: ModelBundle, path: str | Path) -> Path:
+    """Write the model folder atomically (temporary folder, then rename)."""
+    from safetensors.torch import save_file
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".model-", dir=path.parent))
+    try:
+        tensors = {f"member{i}.{k}": v.detach().contiguous().clone()
+                   for i, m in enumerate(bundle.members) for k, v in m.state_dict().items()}
+        save_file(tensors, str(tmp / WEIGHTS))
+        meta = {
+            "format": FORMAT, "format_version": FORMAT_VERSION, "software": f"irgroups {__version__}",
+            "architecture": bundle.config.to_dict(), "grid": bundle.grid.to_dict(),
+            "normalisation": "resample linearly onto grid, zero outside the measured range, divide by maximum",
+            "groups": [{"name": n, "smarts": s} for n, s in zip(bundle.group_names, bundle.group_smarts)],
+            "thresholds": [float(t) for t in bundle.thresholds], "members": len(bundle.members),
+            "training": bundle.record, "weights_sha256": _sha256(tmp / WEIGHTS),
+        }
+        (tmp / META).write_text(json.dumps(meta, indent=1))
+        if path.exists():
+            shutil.rmtree(path)
+        os.replace(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return path
+
+
+def load_bundle(path: str | Path) -> ModelBundle:
+    """Load and verify a model folder (or its model.json)."""
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    path = Path(path)
+    if path.is_file() and path.name == META:
+        path = path.parent
+    meta_path, weights_path = path / META, path / WEIGHTS
+    if not meta_path.is_file() or not weights_path.is_file():
+        raise BundleError(f"{path}: not a model folder (needs {META} and {WEIGHTS})")
+    try:
+        meta = json.loads(meta_path.read_text())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BundleError(f"{meta_path}: malformed JSON ({exc})") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise BundleError(f"{meta_path}: not an IR Groups model")
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise BundleError(f"{meta_path}: unsupported format version {meta.get('format_version')}")
+    if meta.get("weights_sha256") != _sha256(weights_path):
+        raise BundleError(f"{weights_path}: checksum mismatch (weights modified or corrupt)")
+    try:
+        cfg = ModelConfig.from_dict(meta["architecture"])
+        grid = Grid.from_dict(meta["grid"])
+        names = tuple(str(g["name"]) for g in meta["groups"])
+        smarts = tuple(str(g["smarts"]) for g in meta["groups"])
+        thresholds = np.asarray(meta["thresholds"], dtype=float)
+        n_members = int(meta["members"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BundleError(f"{meta_path}: missing or invalid field ({exc})") from None
+    if cfg.input_length != grid.n:
+        raise BundleError(f"{meta_path}: architecture input length {cfg.input_length} != grid size {grid.n}")
+    if not (len(names) == len(smarts) == len(thresholds) == cfg.n_groups):
+        raise BundleError(f"{meta_path}: group count disagrees with the architecture ({cfg.n_groups})")
+    if n_members < 1 or not np.all((thresholds > 0) & (thresholds < 1)):
+        raise BundleError(f"{meta_path}: invalid members or thresholds")
+    try:
+        tensors = load_file(str(weights_path))
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise BundleError(f"{weights_path}: unreadable safetensors ({exc})") from None
+    members = []
+    for i in range(n_members):
+        model = IRCNN(cfg)
+        state = {k.split(".", 1)[1]: v for k, v in tensors.items() if k.startswith(f"member{i}.")}
+        try:
+            model.load_state_dict(state, strict=True)
+        except RuntimeError as exc:
+            raise BundleError(f"{weights_path}: member {i} does not fit the architecture ({str(exc)[:200]})") from None
+        model.eval()
+        members.append(model)
+    return ModelBundle(members, grid, names, smarts, thresholds, meta.get("training", {}), str(path))
+
+
+def make_bundle(results, dataset, record: dict) -> ModelBundle:
+    """A bundle from trained members (TrainResults); thresholds are the members' mean."""
+    names = tuple(dataset.group_names)
+    smarts_by_name = {g.name: g.smarts for g in GROUPS}
+    thresholds = np.mean([r.thresholds for r in results], axis=0)
+    record = {"date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+              "software": f"irgroups {__version__}", "dataset_hash": dataset.content_hash,
+              "split_seed": dataset.provenance.get("split_seed"),
+              "epochs": [r.best_epoch for r in results], "seconds": [round(r.seconds, 1) for r in results]} | record
+    return ModelBundle([r.model for r in results], dataset.grid, names,
+                       tuple(smarts_by_name.get(n, "") for n in names), thresholds, record)

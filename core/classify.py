@@ -1,0 +1,89 @@
+"""From files to group probabilities, with the checks that say when not to trust the model."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from core.bundle import ModelBundle
+from core.io import read_spectra
+from core.preprocess import coverage, normalise, resample_batch, standardise
+from core.spectrum import Spectrum, SpectrumReadError
+
+MIN_COVERAGE = 0.6
+
+
+@dataclass
+class Prediction:
+    """The outcome for one file: probabilities or an error, plus any cautions."""
+
+    source: str
+    name: str = ""
+    mean: np.ndarray | None = None
+    std: np.ndarray | None = None
+    present: np.ndarray | None = None
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    spectrum: Spectrum | None = None
+    model_input: np.ndarray | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def check_spectrum(s: Spectrum, x: np.ndarray, bundle: ModelBundle) -> tuple[str | None, list[str]]:
+    """(refusal reason or None, cautions) for a standardised spectrum."""
+    if not s.is_infrared:
+        return f"not an infrared spectrum ({s.kind}); the model only reads IR", []
+    if s.meta.get("PEAKTABLE"):
+        return "a peak table, not a continuous spectrum", []
+    cov = coverage(x, bundle.grid)
+    if cov < MIN_COVERAGE:
+        return (f"range {x[0]:.0f}-{x[-1]:.0f} cm-1 covers only {cov:.0%} of the model's "
+                f"{bundle.grid.start:.0f}-{bundle.grid.stop:.0f} cm-1"), []
+    cautions = list(s.warnings)
+    if cov < 0.9:
+        cautions.append(f"covers {cov:.0%} of the model's range; missing regions read as zero")
+    state = s.meta.get("STATE", "")
+    if state and "gas" not in state.lower():
+        cautions.append(f"sample state '{state[:30]}'; the model was trained on gas-phase spectra")
+    return None, cautions
+
+
+def classify_spectra(spectra: list[Spectrum], bundle: ModelBundle) -> list[Prediction]:
+    """Predictions for already-read spectra (one batch through the ensemble)."""
+    preds, xs, ys, ok = [], [], [], []
+    for s in spectra:
+        p = Prediction(source=s.source, name=s.name, spectrum=s)
+        try:
+            x, a = standardise(s)
+            p.error, p.warnings = check_spectrum(s, x, bundle)
+        except SpectrumReadError as exc:
+            p.error = exc.problem
+        if p.error is None:
+            xs.append(x)
+            ys.append(a)
+            ok.append(p)
+        preds.append(p)
+    if ok:
+        batch = normalise(resample_batch(xs, ys, bundle.grid))
+        mean, std = bundle.predict(batch)
+        present = bundle.decide(mean)
+        for i, p in enumerate(ok):
+            p.mean, p.std, p.present, p.model_input = mean[i], std[i], present[i], batch[i]
+    return preds
+
+
+def classify_files(paths: list[str | Path], bundle: ModelBundle) -> list[Prediction]:
+    """One Prediction per file (its first spectrum); unreadable files give error entries."""
+    spectra, order = [], []
+    for path in paths:
+        try:
+            spectra.append(read_spectra(path)[0])
+            order.append(None)
+        except SpectrumReadError as exc:
+            order.append(Prediction(source=str(path), name=Path(path).name, error=exc.problem))
+    done = iter(classify_spectra(spectra, bundle))
+    return [o if o is not None else next(done) for o in order]

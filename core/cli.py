@@ -1,0 +1,328 @@
+"""The `irgroups` command line: dataset build, train, evaluate, predict, explain."""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class CLIError(Exception):
+    """A user-facing failure: printed as one line, exit status 1."""
+
+
+class ProgressLine:
+    """A one-line progress display on stderr (redrawn on a terminal, sparse lines otherwise)."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.tty = sys.stderr.isatty()
+        self.last = 0.0
+
+    def update(self, done: int, total: int, extra: str = "", force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self.last < (0.1 if self.tty else 5.0):
+            return
+        self.last = now
+        frac = done / total if total else 1.0
+        bar = "#" * int(frac * 30)
+        text = f"{self.label} [{bar:<30}] {done}/{total} {extra}"
+        if self.tty:
+            sys.stderr.write("\r" + text[:120].ljust(120))
+        else:
+            sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.tty:
+            sys.stderr.write("\n")
+
+
+def _load_model(path: str | None):
+    from core.bundle import BundleError, load_bundle
+    from core.resources import default_model_path
+
+    target = Path(path) if path else default_model_path()
+    try:
+        return load_bundle(target)
+    except BundleError as exc:
+        raise CLIError(str(exc)) from None
+
+
+def _load_or_build(source: str, structures: str | None, keep_all: bool):
+    from core.dataset import DatasetError, build_dataset, load_dataset
+
+    try:
+        if source.endswith((".h5", ".hdf5")) and structures is None:
+            return load_dataset(source)
+        if structures is None:
+            raise CLIError(f"{source}: spectra need --structures CSV (or give a dataset .h5)")
+        bar = ProgressLine("reading")
+        ds, report = build_dataset(source, structures, gas_only=not keep_all,
+                                   progress=lambda d, t, n: bar.update(d, t))
+        bar.close()
+        print(report.summary(), file=sys.stderr)
+        return ds
+    except DatasetError as exc:
+        raise CLIError(str(exc)) from None
+
+
+# ---------------------------------------------------------------- dataset build
+def cmd_dataset_build(args) -> int:
+    from core.dataset import DatasetError, build_dataset, save_dataset
+
+    bar = ProgressLine("reading")
+    t0 = time.perf_counter()
+    try:
+        ds, report = build_dataset(args.spectra, args.structures, gas_only=not args.keep_all_states,
+                                   check_formula=not args.no_formula_check, split_seed=args.split_seed,
+                                   progress=lambda d, t, n: bar.update(d, t, Path(n).name))
+        bar.close()
+        save_dataset(ds, args.out)
+    except DatasetError as exc:
+        raise CLIError(str(exc)) from None
+    print(report.summary())
+    counts = np.bincount(ds.split, minlength=3)
+    print(f"split (seed {args.split_seed}): train {counts[0]}, validation {counts[1]}, test {counts[2]}")
+    print(f"wrote {args.out} in {time.perf_counter() - t0:.1f} s (content hash {ds.content_hash[:12]})")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- train
+def _metrics_table(metrics: dict, names) -> str:
+    rows = sorted(names, key=lambda n: -metrics["groups"][n]["proportion"])
+    out = [f"{'group':18s} {'prop':>6s} {'acc':>6s} {'prec':>6s} {'recall':>6s} {'F1':>6s} {'AUC':>6s} {'n':>5s}"]
+    for n in rows:
+        g = metrics["groups"][n]
+        out.append(f"{n:18s} {g['proportion']:6.3f} {g['accuracy']:6.3f} {g['precision']:6.3f} "
+                   f"{g['recall']:6.3f} {g['f1']:6.3f} {g['auc']:6.3f} {g['support']:5d}")
+    out.append(f"molecular F1 {metrics['molecular_f1']:.3f}   molecular perfection "
+               f"{metrics['molecular_perfection']:.3f}   (n = {metrics['n']})")
+    return "\n".join(out)
+
+
+def cmd_train(args) -> int:
+    from core.bundle import make_bundle, save_bundle
+    from core.dataset import DatasetError, load_dataset
+    from core.training import TrainConfig, train_ensemble
+
+    try:
+        ds = load_dataset(args.dataset)
+    except DatasetError as exc:
+        raise CLIError(str(exc)) from None
+    overrides = {k: v for k, v in {"max_epochs": args.epochs, "patience": args.patience,
+                                   "batch_size": args.batch_size, "learning_rate": args.lr}.items()
+                 if v is not None}
+    config = TrainConfig.recipe(args.recipe, **overrides)
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    bar = ProgressLine("training")
+
+    def on_event(e):
+        if e.kind == "batch":
+            bar.update(e.batch, e.n_batches, f"seed {e.seed} epoch {e.epoch} loss {e.train_loss:.3f}")
+        else:
+            bar.update(e.n_batches, e.n_batches, f"seed {e.seed} epoch {e.epoch} train {e.train_loss:.4f} "
+                       f"val {e.val_loss:.4f} molF1 {e.val_metrics['val_molecular_f1']:.3f} "
+                       f"best {e.best_epoch}", force=not bar.tty)
+
+    results = train_ensemble(ds, seeds, config, callback=on_event)
+    bar.close()
+    bundle = make_bundle(results, ds, {"recipe": args.recipe, "config": vars(config), "seeds": seeds,
+                                       "dataset": str(args.dataset)})
+    test = ds.subset("test")
+    report = _evaluate_bundle(bundle, test)
+    bundle.record["test_metrics"] = {"ensemble": _headline(report["ensemble"]),
+                                     "members_mean": report["members_mean"]}
+    save_bundle(bundle, args.out)
+    print(_metrics_table(report["ensemble"], ds.group_names))
+    mm = report["members_mean"]
+    print(f"single members (mean ± sd over {len(results)}): molecular F1 {mm['molecular_f1']:.3f} ± "
+          f"{mm['molecular_f1_sd']:.3f}, perfection {mm['molecular_perfection']:.3f} ± {mm['molecular_perfection_sd']:.3f}")
+    print(f"saved {args.out} ({len(results)} members, epochs {[r.best_epoch for r in results]}, "
+          f"{sum(r.seconds for r in results):.0f} s)")
+    return EXIT_OK
+
+
+def _headline(m: dict) -> dict:
+    return {"molecular_f1": m["molecular_f1"], "molecular_perfection": m["molecular_perfection"], "n": m["n"]}
+
+
+def _evaluate_bundle(bundle, ds) -> dict:
+    """Ensemble metrics plus each member's own (at the bundle's thresholds), averaged."""
+    from core.metrics import evaluate_predictions
+
+    if len(ds) == 0:
+        raise CLIError("no spectra to evaluate")
+    if tuple(ds.group_names) != tuple(bundle.group_names):
+        raise CLIError("dataset groups differ from the model's groups")
+    if ds.grid != bundle.grid:
+        raise CLIError(f"dataset grid {ds.grid} differs from the model's {bundle.grid}")
+    logits = bundle.member_logits(ds.spectra)
+    probs = 1.0 / (1.0 + np.exp(-logits))
+    ens = evaluate_predictions(ds.labels, probs.mean(axis=0), bundle.thresholds, ds.group_names)
+    per = [evaluate_predictions(ds.labels, p, bundle.thresholds, ds.group_names) for p in probs]
+    f1s = [m["molecular_f1"] for m in per]
+    perf = [m["molecular_perfection"] for m in per]
+    return {"ensemble": ens, "members_mean": {
+        "molecular_f1": float(np.mean(f1s)), "molecular_f1_sd": float(np.std(f1s)),
+        "molecular_perfection": float(np.mean(perf)), "molecular_perfection_sd": float(np.std(perf)),
+        "members": len(per)}}
+
+
+# ---------------------------------------------------------------- evaluate
+def cmd_evaluate(args) -> int:
+    bundle = _load_model(args.model)
+    ds = _load_or_build(args.source, args.structures, args.keep_all_states)
+    split = args.split or ("test" if args.structures is None else "all")
+    ds = ds.subset(split)
+    report = _evaluate_bundle(bundle, ds)
+    ens = report["ensemble"]
+    if args.format == "json":
+        out = {"model": bundle.path, "split": split, "n": ens["n"], "molecular_f1": ens["molecular_f1"],
+               "molecular_perfection": ens["molecular_perfection"], "groups": ens["groups"],
+               "members_mean": report["members_mean"]}
+        print(json.dumps(out, indent=1))
+    else:
+        print(f"model {bundle.path}, split {split}")
+        print(_metrics_table(ens, ds.group_names))
+        mm = report["members_mean"]
+        print(f"single members (mean ± sd over {mm['members']}): molecular F1 {mm['molecular_f1']:.3f} ± "
+              f"{mm['molecular_f1_sd']:.3f}, perfection {mm['molecular_perfection']:.3f} ± "
+              f"{mm['molecular_perfection_sd']:.3f}")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- predict
+def _expand(paths: list[str]) -> list[str]:
+    from core.io import SPECTRUM_SUFFIXES
+
+    out = []
+    for p in paths:
+        pp = Path(p)
+        if pp.is_dir():
+            out += [str(f) for f in sorted(pp.rglob("*")) if f.suffix.lower() in SPECTRUM_SUFFIXES]
+        else:
+            out.append(p)
+    return out
+
+
+def cmd_predict(args) -> int:
+    from core.classify import classify_files
+
+    bundle = _load_model(args.model)
+    files = _expand(args.files)
+    if not files:
+        raise CLIError("no spectrum files found")
+    preds = []
+    for i in range(0, len(files), 256):
+        preds += classify_files(files[i:i + 256], bundle)
+    names = bundle.group_names
+    if args.format == "json":
+        out = []
+        for p in preds:
+            entry = {"file": p.source, "name": p.name}
+            if p.ok:
+                entry |= {"probabilities": {n: round(float(v), 4) for n, v in zip(names, p.mean)},
+                          "spread": {n: round(float(v), 4) for n, v in zip(names, p.std)},
+                          "present": [n for n, f in zip(names, p.present) if f], "warnings": p.warnings}
+            else:
+                entry["error"] = p.error
+            out.append(entry)
+        print(json.dumps(out, indent=1))
+    elif args.format == "csv":
+        w = csv.writer(sys.stdout)
+        w.writerow(["file", "error", "present"] + [f"p_{n}" for n in names] + [f"sd_{n}" for n in names])
+        for p in preds:
+            if p.ok:
+                w.writerow([p.source, "", ";".join(n for n, f in zip(names, p.present) if f)]
+                           + [f"{v:.4f}" for v in p.mean] + [f"{v:.4f}" for v in p.std])
+            else:
+                w.writerow([p.source, p.error, ""] + [""] * (2 * len(names)))
+    else:
+        for p in preds:
+            if not p.ok:
+                print(f"{p.source}: error: {p.error}")
+                continue
+            present = [n for n, f in zip(names, p.present) if f]
+            print(f"{p.source}: {', '.join(present) or '(no group)'}")
+            for w in p.warnings:
+                print(f"    caution: {w}")
+            if args.verbose:
+                for n, m, s, t in zip(names, p.mean, p.std, bundle.thresholds):
+                    print(f"    {n:18s} {m:6.3f} ± {s:5.3f}  {'present' if m >= t else ''}")
+    failed = sum(not p.ok for p in preds)
+    if failed:
+        print(f"{failed} of {len(preds)} files could not be classified", file=sys.stderr)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+# ---------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    from core import __version__
+
+    p = argparse.ArgumentParser(prog="irgroups", description="Functional groups from IR spectra, explained.")
+    p.add_argument("--version", action="version", version=f"irgroups {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    ds = sub.add_parser("dataset", help="build labelled datasets").add_subparsers(dest="action", required=True)
+    b = ds.add_parser("build", help="spectra (folder or zip) + structures CSV -> HDF5 dataset")
+    b.add_argument("spectra")
+    b.add_argument("--structures", required=True, help="CSV with file and inchi (or smiles) columns")
+    b.add_argument("--out", required=True)
+    b.add_argument("--keep-all-states", action="store_true", help="keep condensed-phase spectra too")
+    b.add_argument("--no-formula-check", action="store_true", help="skip the ##MOLFORM cross-check")
+    b.add_argument("--split-seed", type=int, default=0)
+    b.set_defaults(func=cmd_dataset_build)
+
+    t = sub.add_parser("train", help="train an ensemble on a dataset")
+    t.add_argument("dataset")
+    t.add_argument("--out", required=True, help="model folder to write")
+    t.add_argument("--seeds", type=int, default=1, help="ensemble members (default 1)")
+    t.add_argument("--first-seed", type=int, default=0)
+    t.add_argument("--recipe", choices=["paper", "improved"], default="improved")
+    t.add_argument("--epochs", type=int, help="maximum epochs")
+    t.add_argument("--patience", type=int)
+    t.add_argument("--batch-size", type=int)
+    t.add_argument("--lr", type=float)
+    t.set_defaults(func=cmd_train)
+
+    e = sub.add_parser("evaluate", help="Tables 1 and 2 of the paper for a model")
+    e.add_argument("source", help="dataset .h5, or spectra folder/zip with --structures")
+    e.add_argument("--structures")
+    e.add_argument("--model", help="model folder (default: the bundled model)")
+    e.add_argument("--split", choices=["train", "val", "test", "all"])
+    e.add_argument("--keep-all-states", action="store_true")
+    e.add_argument("--format", choices=["table", "json"], default="table")
+    e.set_defaults(func=cmd_evaluate)
+
+    pr = sub.add_parser("predict", help="classify spectrum files")
+    pr.add_argument("files", nargs="+", help="spectrum files or folders")
+    pr.add_argument("--model")
+    pr.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    pr.add_argument("-v", "--verbose", action="store_true", help="all probabilities in the table")
+    pr.set_defaults(func=cmd_predict)
+
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except CLIError as exc:
+        print(f"irgroups: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("irgroups: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

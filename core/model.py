@@ -1,0 +1,104 @@
+"""The paper's 1-D CNN, built from a small config, with its receptive fields derived from the layers.
+
+Rieger, Wilson & Flores, Digital Discovery 2023: Conv(1,4,3)-ReLU-BN-Conv(4,4,3)-ReLU-BN-
+MaxPool(2)-Conv(4,8,3)-ReLU-BN-Conv(8,8,3)-ReLU-MaxPool(2)-BN(no affine)-Flatten-Dense.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Architecture: conv channels, kernel size, which conv blocks end in a 2x max-pool."""
+
+    input_length: int = 850
+    channels: tuple[int, ...] = (4, 4, 8, 8)
+    kernel: int = 3
+    pool_after: tuple[bool, ...] = (False, True, False, True)
+    n_groups: int = 17
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ModelConfig":
+        return cls(int(d["input_length"]), tuple(int(c) for c in d["channels"]), int(d["kernel"]),
+                   tuple(bool(p) for p in d["pool_after"]), int(d["n_groups"]))
+
+
+class IRCNN(nn.Module):
+    """CNN whose dense layer is linear on the latent matrix `features(x)` (channels x positions)."""
+
+    def __init__(self, cfg: ModelConfig = ModelConfig()):
+        super().__init__()
+        if len(cfg.pool_after) != len(cfg.channels):
+            raise ValueError("pool_after needs one flag per conv block")
+        self.cfg = cfg
+        layers: list[nn.Module] = []
+        in_ch = 1
+        for i, (ch, pool) in enumerate(zip(cfg.channels, cfg.pool_after)):
+            layers += [nn.Conv1d(in_ch, ch, cfg.kernel), nn.ReLU()]
+            if i < len(cfg.channels) - 1:
+                layers.append(nn.BatchNorm1d(ch))
+            if pool:
+                layers.append(nn.MaxPool1d(2))
+            in_ch = ch
+        layers.append(nn.BatchNorm1d(in_ch, affine=False))
+        self.encoder = nn.Sequential(*layers)
+        self.n_channels = in_ch
+        self.n_positions = latent_length(self.encoder, cfg.input_length)
+        self.dense = nn.Linear(in_ch * self.n_positions, cfg.n_groups)
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """(n, L) spectra -> (n, channels, positions) latent matrix."""
+        return self.encoder(x.unsqueeze(1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits (n, groups)."""
+        return self.dense(self.features(x).flatten(1))
+
+    def dense_weights(self) -> np.ndarray:
+        """Dense weights as (groups, channels, positions)."""
+        w = self.dense.weight.detach().cpu().numpy()
+        return w.reshape(w.shape[0], self.n_channels, self.n_positions)
+
+
+def _spatial_layers(encoder: nn.Sequential) -> list[tuple[int, int, int]]:
+    """(kernel, stride, padding) of every layer that changes the length."""
+    out = []
+    for m in encoder:
+        if isinstance(m, (nn.Conv1d, nn.MaxPool1d, nn.AvgPool1d)):
+            k, s, p = (v if isinstance(v, int) else v[0] for v in (m.kernel_size, m.stride, m.padding))
+            d = m.dilation if isinstance(m, nn.MaxPool1d) else m.dilation[0]
+            out.append((d * (k - 1) + 1, s, p))
+    return out
+
+
+def latent_length(encoder: nn.Sequential, input_length: int) -> int:
+    """Number of latent positions for an input length."""
+    n = input_length
+    for k, s, p in _spatial_layers(encoder):
+        n = (n + 2 * p - k) // s + 1
+    if n <= 0:
+        raise ValueError(f"input length {input_length} is too short for this network")
+    return n
+
+
+def receptive_field(encoder: nn.Sequential) -> tuple[int, int, int]:
+    """(size, jump, start offset) of one latent position's input window: position j sees
+    input indices start + j * jump ... start + j * jump + size - 1."""
+    size, jump, start = 1, 1, 0
+    for k, s, p in _spatial_layers(encoder):
+        size += (k - 1) * jump
+        start -= p * jump
+        jump *= s
+    return size, jump, start
+
+
+def count_parameters(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())

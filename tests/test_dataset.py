@@ -1,0 +1,85 @@
+"""Dataset build, HDF5 round trip, split, provenance and tamper detection."""
+import zipfile
+
+import h5py
+import numpy as np
+import pytest
+
+from conftest import GAS_CSV, GAS_ZIP, jcamp, need_shared
+from core.dataset import DatasetError, build_dataset, load_dataset, random_split, save_dataset
+
+
+def _make_inputs(tmp_path):
+    spectra = tmp_path / "spectra.zip"
+    wn = np.arange(500, 4001, 4)
+    y = " ".join(str(int(v)) for v in 1000 * np.exp(-0.5 * ((wn - 2900) / 30) ** 2) + 5)
+    lines = "\n".join(f"{x} {v}" for x, v in zip(wn, y.split()))
+    with zipfile.ZipFile(spectra, "w") as zf:
+        for i, (state, molform) in enumerate([("gas", "C 2 H 6 O"), ("gas", "C2H6O"), ("liquid", "C2H6O"),
+                                              ("gas", "C 3 H 8"), ("gas", "C2H6O"), ("gas", "C2H6O")]):
+            text = jcamp(lines, wn.size, 500, 4000, extra=f"##STATE={state}\n##MOLFORM={molform}\n")
+            zf.writestr(f"spectra/s{i}.jdx", text)
+        zf.writestr("spectra/broken.jdx", "##TITLE=x\n##XYDATA=(X++(Y..Y))\n1 2 3\n")
+    csv = tmp_path / "structures.csv"
+    ethanol = '"InChI=1S/C2H6O/c1-2-3/h3H,2H2,1H3"'  # quoted: InChIs contain commas
+    csv.write_text("file,cas,inchi,name\n" + "\n".join(
+        f"s{i}.jdx,0,{ethanol if i != 4 else 'garbage'},ethanol"
+        for i in range(5)) + "\nbroken.jdx,0,InChI=1S/CH4/h1H4,methane\n")
+    return spectra, csv
+
+
+def test_build_reports_every_skip_and_round_trips(tmp_path):
+    spectra, csv = _make_inputs(tmp_path)
+    ds, report = build_dataset(spectra, csv)
+    assert report.files == 7 and report.labelled == 2
+    reasons = {k: [n for n, _ in v] for k, v in report.skipped.items()}
+    assert reasons["not gas phase"] == ["s2.jdx"]
+    assert reasons["formula mismatch (structure disagrees with ##MOLFORM)"] == ["s3.jdx"]
+    assert reasons["structure not readable by RDKit"] == ["s4.jdx"]
+    assert reasons["no structure in the CSV"] == ["s5.jdx"]
+    assert reasons["unreadable"] == ["broken.jdx"]
+    assert report.group_counts["alcohols"] == 2 and report.group_counts["ether"] == 0
+    out = tmp_path / "d.h5"
+    save_dataset(ds, out)
+    back = load_dataset(out)
+    np.testing.assert_array_equal(back.spectra, ds.spectra)
+    assert back.ids == ds.ids and back.content_hash == ds.content_hash
+    assert back.provenance["skipped"]["not gas phase"] == 1
+    assert not list(tmp_path.glob("*.tmp"))  # atomic write leaves nothing behind
+
+
+def test_keep_all_states(tmp_path):
+    spectra, csv = _make_inputs(tmp_path)
+    ds, _ = build_dataset(spectra, csv, gas_only=False)
+    assert len(ds) == 3
+
+
+def test_tampered_or_foreign_file_is_refused(tmp_path, small_dataset):
+    out = tmp_path / "d.h5"
+    save_dataset(small_dataset, out)
+    with h5py.File(out, "a") as f:
+        f["labels"][0, 0] = 1 - f["labels"][0, 0]
+    with pytest.raises(DatasetError, match="hash mismatch"):
+        load_dataset(out)
+    other = tmp_path / "other.h5"
+    with h5py.File(other, "w") as f:
+        f["x"] = [1]
+    with pytest.raises(DatasetError, match="not an IR Groups dataset"):
+        load_dataset(other)
+
+
+def test_split_is_seeded_70_15_15():
+    a, b = random_split(1000, 3), random_split(1000, 3)
+    np.testing.assert_array_equal(a, b)
+    assert np.bincount(a).tolist() == [700, 150, 150]
+    assert not np.array_equal(a, random_split(1000, 4))
+
+
+def test_nist_gas_build():
+    need_shared()
+    ds, report = build_dataset(GAS_ZIP, GAS_CSV)
+    assert 6850 <= len(ds) <= 6890
+    assert len(report.skipped["no structure in the CSV"]) == 446
+    assert 20 <= len(report.skipped["formula mismatch (structure disagrees with ##MOLFORM)"]) <= 35
+    prev = dict(zip(ds.group_names, ds.prevalence()))
+    assert 0.55 < prev["aromatics"] < 0.6 and 0.6 < prev["methyl"] < 0.7 and prev["acyl halides"] < 0.02

@@ -1,0 +1,111 @@
+"""The CNN, receptive fields, metrics, training, cancellation and model files."""
+import json
+import threading
+
+import numpy as np
+import pytest
+import torch
+
+from core.bundle import BundleError, load_bundle, save_bundle
+from core.metrics import molecular_f1, molecular_perfection, tune_thresholds
+from core.model import IRCNN, ModelConfig, count_parameters, receptive_field
+from core.training import TrainConfig, Trainer, class_weights, predict_proba
+
+
+def test_paper_architecture_shapes():
+    m = IRCNN(ModelConfig())
+    assert m.n_channels == 8 and m.n_positions == 209
+    assert 28000 < count_parameters(m) < 31000
+    assert receptive_field(m.encoder) == (16, 4, 0)
+    assert m.features(torch.zeros(2, 850)).shape == (2, 8, 209)
+    assert IRCNN(ModelConfig(input_length=1000)).n_positions == 247
+
+
+def test_molecular_metrics_by_hand():
+    t = np.array([[1, 1, 0], [0, 0, 0], [1, 0, 0]])
+    p = np.array([[1, 0, 0], [0, 0, 0], [0, 1, 0]])
+    # F1 per molecule: 2*1/(2+1)=2/3, empty/empty=1, 0
+    assert molecular_f1(t, p) == pytest.approx((2 / 3 + 1 + 0) / 3)
+    assert molecular_perfection(t, p) == pytest.approx(1 / 3)
+
+
+def test_class_weights_balance_rare_groups():
+    labels = np.array([[1, 0]] * 1 + [[0, 1]] * 9)
+    w_pos, w_neg = class_weights(labels)
+    np.testing.assert_allclose(w_pos.numpy(), [10, 1 / 0.9], rtol=1e-5)
+    # positives and negatives of each group carry equal total weight
+    np.testing.assert_allclose((labels * w_pos.numpy()).sum(0), ((1 - labels) * w_neg.numpy()).sum(0), rtol=1e-5)
+
+
+def test_threshold_tuning_finds_the_separating_value():
+    y = np.array([[0], [0], [1], [1]])
+    prob = np.array([[0.1], [0.25], [0.3], [0.9]])
+    assert 0.25 < tune_thresholds(y, prob)[0] <= 0.3
+
+
+def test_training_learns_is_deterministic_and_reports(small_dataset):
+    events = []
+    cfg = TrainConfig(max_epochs=6, patience=3, seed=5, batch_size=16)
+    a = Trainer(small_dataset, cfg, callback=events.append).run()
+    b = Trainer(small_dataset, cfg).run()
+    for pa, pb in zip(a.model.parameters(), b.model.parameters()):
+        torch.testing.assert_close(pa, pb)
+    epochs = [e for e in events if e.kind == "epoch"]
+    assert epochs and all(e.val_loss is not None and e.eta is not None for e in epochs)
+    assert any(e.kind == "batch" for e in events)
+    assert epochs[-1].val_loss < epochs[0].val_loss
+    assert a.best_val_loss == min(h["val_loss"] for h in a.history)
+
+
+def test_stop_is_prompt_and_keeps_the_best(small_dataset):
+    seen = []
+
+    def cb(e):
+        seen.append(e)
+        if e.kind == "epoch" and e.epoch == 2:
+            trainer.stop()
+
+    trainer = Trainer(small_dataset, TrainConfig(max_epochs=50, patience=50), callback=cb)
+    result = trainer.run()
+    assert result.cancelled and len(result.history) == 2
+    assert seen[-1].kind == "epoch"  # no batch ran after the stop request
+
+
+def test_bundle_round_trip_and_refusals(tmp_path, small_bundle, small_dataset):
+    path = save_bundle(small_bundle, tmp_path / "m")
+    back = load_bundle(path)
+    mean_a, _ = small_bundle.predict(small_dataset.spectra[:5])
+    mean_b, std_b = back.predict(small_dataset.spectra[:5])
+    np.testing.assert_allclose(mean_a, mean_b, rtol=1e-6)
+    assert std_b.shape == (5, 17) and len(back.members) == 2
+    assert back.record["dataset_hash"] == small_dataset.content_hash
+    assert not list(path.glob("*.pkl")) and not list(path.glob("*.pt"))
+    # tampered weights
+    w = path / "weights.safetensors"
+    data = bytearray(w.read_bytes())
+    data[-5] ^= 0xFF
+    w.write_bytes(bytes(data))
+    with pytest.raises(BundleError, match="checksum"):
+        load_bundle(path)
+    # malformed metadata
+    path2 = save_bundle(small_bundle, tmp_path / "m2")
+    meta = json.loads((path2 / "model.json").read_text())
+    meta["architecture"]["input_length"] = 900
+    (path2 / "model.json").write_text(json.dumps(meta))
+    with pytest.raises(BundleError, match="input length"):
+        load_bundle(path2)
+    (path2 / "model.json").write_text("{not json")
+    with pytest.raises(BundleError, match="malformed JSON"):
+        load_bundle(path2)
+    with pytest.raises(BundleError, match="not a model folder"):
+        load_bundle(tmp_path)
+
+
+def test_ensemble_spread_is_zero_for_identical_members(small_bundle, small_dataset):
+    from core.bundle import ModelBundle
+
+    b = ModelBundle([small_bundle.members[0]] * 3, small_bundle.grid, small_bundle.group_names,
+                    small_bundle.group_smarts, small_bundle.thresholds)
+    mean, std = b.predict(small_dataset.spectra[:4])
+    np.testing.assert_allclose(std, 0, atol=1e-7)
+    np.testing.assert_allclose(mean, predict_proba(small_bundle.members[0], small_dataset.spectra[:4]), rtol=1e-5)
