@@ -308,6 +308,9 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("-v", "--verbose", action="store_true", help="all probabilities in the table")
     pr.set_defaults(func=cmd_predict)
 
+    from core.cli_explain import add_explain_parser
+    add_explain_parser(sub)
+
     return p
 
 
