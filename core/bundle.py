@@ -150,8 +150,11 @@ def load_bundle(path: str | Path) -> ModelBundle:
     return ModelBundle(members, grid, names, smarts, thresholds, meta.get("training", {}), str(path))
 
 
-def make_bundle(results, dataset, record: dict) -> ModelBundle:
-    """A bundle from trained members (TrainResults); thresholds are the members' mean."""
+def make_bundle(results, dataset, record: dict, tune: bool = False) -> ModelBundle:
+    """A bundle from trained members (TrainResults). Thresholds: with `tune`, tuned on the
+    ensemble's own validation predictions; otherwise the members' mean."""
+    from core.metrics import tune_thresholds
+
     names = tuple(dataset.group_names)
     smarts_by_name = {g.name: g.smarts for g in GROUPS}
     thresholds = np.mean([r.thresholds for r in results], axis=0)
@@ -159,5 +162,9 @@ def make_bundle(results, dataset, record: dict) -> ModelBundle:
               "software": f"irgroups {__version__}", "dataset_hash": dataset.content_hash,
               "split_seed": dataset.provenance.get("split_seed"),
               "epochs": [r.best_epoch for r in results], "seconds": [round(r.seconds, 1) for r in results]} | record
-    return ModelBundle([r.model for r in results], dataset.grid, names,
-                       tuple(smarts_by_name.get(n, "") for n in names), thresholds, record)
+    bundle = ModelBundle([r.model for r in results], dataset.grid, names,
+                         tuple(smarts_by_name.get(n, "") for n in names), thresholds, record)
+    val = dataset.subset("val")
+    if tune and len(val):
+        bundle.thresholds = tune_thresholds(val.labels, bundle.predict(val.spectra)[0])
+    return bundle

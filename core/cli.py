@@ -108,9 +108,11 @@ def _metrics_table(metrics: dict, names) -> str:
 
 
 def cmd_train(args) -> int:
-    from core.bundle import make_bundle, save_bundle
+    from core.bundle import save_bundle
     from core.dataset import DatasetError, load_dataset
-    from core.training import TrainConfig, train_ensemble
+    from core.evaluation import train_bundle
+    from core.patterns import save_patterns
+    from core.training import TrainConfig
 
     try:
         ds = load_dataset(args.dataset)
@@ -131,48 +133,23 @@ def cmd_train(args) -> int:
                        f"val {e.val_loss:.4f} molF1 {e.val_metrics['val_molecular_f1']:.3f} "
                        f"best {e.best_epoch}", force=not bar.tty)
 
-    results = train_ensemble(ds, seeds, config, callback=on_event)
+    trained = train_bundle(ds, config, seeds, {"recipe": args.recipe, "config": vars(config),
+                                               "dataset": Path(args.dataset).name}, callback=on_event)
     bar.close()
-    bundle = make_bundle(results, ds, {"recipe": args.recipe, "config": vars(config), "seeds": seeds,
-                                       "dataset": str(args.dataset)})
-    test = ds.subset("test")
-    report = _evaluate_bundle(bundle, test)
-    bundle.record["test_metrics"] = {"ensemble": _headline(report["ensemble"]),
-                                     "members_mean": report["members_mean"]}
-    save_bundle(bundle, args.out)
-    print(_metrics_table(report["ensemble"], ds.group_names))
-    mm = report["members_mean"]
-    print(f"single members (mean ± sd over {len(results)}): molecular F1 {mm['molecular_f1']:.3f} ± "
-          f"{mm['molecular_f1_sd']:.3f}, perfection {mm['molecular_perfection']:.3f} ± {mm['molecular_perfection_sd']:.3f}")
+    save_bundle(trained.bundle, args.out)
+    save_patterns(trained.patterns, args.out)
+    print(_metrics_table(trained.report["ensemble"], ds.group_names))
+    print(_members_line(trained.report["members_mean"]))
+    results = trained.results
     print(f"saved {args.out} ({len(results)} members, epochs {[r.best_epoch for r in results]}, "
           f"{sum(r.seconds for r in results):.0f} s)")
     return EXIT_OK
 
 
-def _headline(m: dict) -> dict:
-    return {"molecular_f1": m["molecular_f1"], "molecular_perfection": m["molecular_perfection"], "n": m["n"]}
-
-
-def _evaluate_bundle(bundle, ds) -> dict:
-    """Ensemble metrics plus each member's own (at the bundle's thresholds), averaged."""
-    from core.metrics import evaluate_predictions
-
-    if len(ds) == 0:
-        raise CLIError("no spectra to evaluate")
-    if tuple(ds.group_names) != tuple(bundle.group_names):
-        raise CLIError("dataset groups differ from the model's groups")
-    if ds.grid != bundle.grid:
-        raise CLIError(f"dataset grid {ds.grid} differs from the model's {bundle.grid}")
-    logits = bundle.member_logits(ds.spectra)
-    probs = 1.0 / (1.0 + np.exp(-logits))
-    ens = evaluate_predictions(ds.labels, probs.mean(axis=0), bundle.thresholds, ds.group_names)
-    per = [evaluate_predictions(ds.labels, p, bundle.thresholds, ds.group_names) for p in probs]
-    f1s = [m["molecular_f1"] for m in per]
-    perf = [m["molecular_perfection"] for m in per]
-    return {"ensemble": ens, "members_mean": {
-        "molecular_f1": float(np.mean(f1s)), "molecular_f1_sd": float(np.std(f1s)),
-        "molecular_perfection": float(np.mean(perf)), "molecular_perfection_sd": float(np.std(perf)),
-        "members": len(per)}}
+def _members_line(mm: dict) -> str:
+    return (f"single members (mean ± sd over {mm['members']}): molecular F1 {mm['molecular_f1']:.3f} ± "
+            f"{mm['molecular_f1_sd']:.3f}, perfection {mm['molecular_perfection']:.3f} ± "
+            f"{mm['molecular_perfection_sd']:.3f}")
 
 
 # ---------------------------------------------------------------- evaluate
@@ -181,7 +158,12 @@ def cmd_evaluate(args) -> int:
     ds = _load_or_build(args.source, args.structures, args.keep_all_states)
     split = args.split or ("test" if args.structures is None else "all")
     ds = ds.subset(split)
-    report = _evaluate_bundle(bundle, ds)
+    from core.evaluation import EvaluationError, evaluate_bundle
+
+    try:
+        report = evaluate_bundle(bundle, ds)
+    except EvaluationError as exc:
+        raise CLIError(str(exc)) from None
     ens = report["ensemble"]
     if args.format == "json":
         out = {"model": bundle.path, "split": split, "n": ens["n"], "molecular_f1": ens["molecular_f1"],
@@ -191,10 +173,7 @@ def cmd_evaluate(args) -> int:
     else:
         print(f"model {bundle.path}, split {split}")
         print(_metrics_table(ens, ds.group_names))
-        mm = report["members_mean"]
-        print(f"single members (mean ± sd over {mm['members']}): molecular F1 {mm['molecular_f1']:.3f} ± "
-              f"{mm['molecular_f1_sd']:.3f}, perfection {mm['molecular_perfection']:.3f} ± "
-              f"{mm['molecular_perfection_sd']:.3f}")
+        print(_members_line(report["members_mean"]))
     return EXIT_OK
 
 

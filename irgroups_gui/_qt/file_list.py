@@ -1,0 +1,62 @@
+"""The loaded files: status per file, one-line errors in place, selection and overlays."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem
+
+from irgroups_gui.session import Session
+
+
+class FileList(QListWidget):
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(True)
+        self.setMinimumWidth(220)
+        session.entries_added.connect(self._added)
+        session.entry_updated.connect(self._updated)
+        session.entries_cleared.connect(self.clear)
+        session.model_changed.connect(lambda: [self._updated(i) for i in range(self.count())])
+        self.itemSelectionChanged.connect(self._selection_to_model)
+
+    def _added(self, first: int, count: int) -> None:
+        for i in range(first, first + count):
+            self.addItem(QListWidgetItem())
+            self._updated(i)
+        if self.session.selection.entry is None and count:
+            self.setCurrentRow(first)
+
+    def _updated(self, index: int) -> None:
+        item = self.item(index)
+        if item is None:
+            return
+        e = self.session.entries[index]
+        p = e.prediction
+        if e.status == "pending":
+            item.setText(f"{e.name}\n    classifying…")
+            item.setForeground(QBrush(QColor(120, 120, 120)))
+        elif e.status == "error":
+            item.setText(f"{e.name}\n    ✖ {p.error}")
+            item.setForeground(QBrush(QColor(180, 30, 30)))
+        else:
+            names = self.session.bundle.group_names
+            present = [n for n, f in zip(names, p.present) if f]
+            caution = "  ⚠" if p.warnings else ""
+            item.setText(f"{e.name}{caution}\n    {', '.join(present) or 'no group'}")
+            item.setForeground(QBrush(QColor(20, 20, 20)))
+        item.setToolTip(f"{e.path}\n" + ("\n".join(p.warnings) if p and p.ok else (p.error if p else "")))
+
+    def _selection_to_model(self) -> None:
+        rows = sorted(self.row(i) for i in self.selectedItems())
+        current = self.currentRow()
+        if current not in rows and rows:
+            current = rows[0]
+        self.session.selection.update(entry=current if current >= 0 else None, overlay=tuple(rows))
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if event.key() == Qt.Key.Key_Escape:
+            self.clearSelection()
+        super().keyPressEvent(event)

@@ -1,0 +1,168 @@
+"""Weight and evidence heatmaps (channels x wavenumber) for the selected group, sharing the
+spectrum's wavenumber axis. Hovering a cell sets the selection's (channel, position); the
+selected region outlines the cells whose receptive field contains it."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+
+from irgroups_gui._qt import theme
+from irgroups_gui.session import Session
+
+
+class _Map:
+    """One image plot: a signed map with a symmetric diverging colour scale."""
+
+    def __init__(self, layout: pg.GraphicsLayout, row: int, title: str):
+        self.plot: pg.PlotItem = layout.addPlot(row=row, col=0, title=title)
+        theme.style_plot(self.plot, None, "channel")
+        self.plot.setMouseEnabled(x=True, y=False)
+        self.plot.invertX(True)
+        self.image = pg.ImageItem()
+        self.plot.addItem(self.image)
+        self.bar = pg.ColorBarItem(values=(-1, 1), colorMap=theme.diverging(), interactive=False, width=12)
+        self.bar.setImageItem(self.image, insert_in=self.plot)
+        self.cell = QGraphicsRectItem()
+        self.cell.setPen(pg.mkPen((0, 0, 0), width=2))
+        self.cell.hide()
+        self.plot.addItem(self.cell, ignoreBounds=True)
+        self.region = QGraphicsRectItem()
+        self.region.setPen(pg.mkPen(theme.REGION[:3], width=2))
+        self.region.hide()
+        self.plot.addItem(self.region, ignoreBounds=True)
+
+    def show(self, data: np.ndarray | None, x0: float, width: float) -> None:
+        if data is None:
+            self.image.clear()
+            return
+        lim = float(np.abs(data).max()) or 1.0
+        self.image.setImage(data, autoLevels=False)
+        self.bar.setLevels((-lim, lim))
+        self.image.setRect(QRectF(x0, -0.5, width, data.shape[0]))
+        self.plot.setYRange(-0.5, data.shape[0] - 0.5, padding=0)
+
+
+class HeatmapPanel(QWidget):
+    """The two maps, the per-window evidence of the ensemble, and the member chooser."""
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.title = QLabel("")
+        self.member = QSpinBox()
+        self.member.setPrefix("member ")
+        self.member.setMinimum(1)
+        self.member.setToolTip("Ensemble member whose channels are shown (channels differ between seeds)")
+        self.member.valueChanged.connect(lambda v: session.selection.update(member=v - 1))
+        self.info = QLabel("")
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.info)
+        head.addWidget(self.member)
+        self.view = pg.GraphicsLayoutWidget()
+        self.weights = _Map(self.view.ci, 0, "weights")
+        self.evidence = _Map(self.view.ci, 1, "evidence: activation × weight")
+        self.per_window: pg.PlotItem = self.view.ci.addPlot(row=2, col=0)
+        theme.style_plot(self.per_window, "wavenumber / cm-1", "evidence")
+        self.per_window.setMouseEnabled(x=True, y=False)
+        self.per_window.invertX(True)
+        self.bars = pg.BarGraphItem(x=[], height=[], width=1)
+        self.per_window.addItem(self.bars)
+        for m in (self.evidence.plot, self.per_window):
+            m.setXLink(self.weights.plot)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(head)
+        lay.addWidget(self.view, 1)
+        self.view.scene().sigMouseMoved.connect(self._hover)
+        session.selection.changed.connect(self._selection_changed)
+        session.model_changed.connect(self.redraw)
+        session.entry_updated.connect(lambda i: self.redraw() if i == session.selection.entry else None)
+        session.entries_cleared.connect(self.redraw)
+
+    def link_x(self, plot: pg.PlotItem) -> None:
+        """Share the wavenumber axis with the spectrum view (zoom one, zoom all)."""
+        self.weights.plot.setXLink(plot)
+
+    def _geometry(self) -> tuple[float, float, float]:
+        rf = self.session.explainer.fields
+        d = float(rf.centre[1] - rf.centre[0])
+        return float(rf.centre[0] - d / 2), d, d * len(rf.centre)
+
+    def _selection_changed(self, fields: set[str]) -> None:
+        if fields & {"group", "entry", "member"}:
+            self.redraw()
+        if fields & {"channel", "position"}:
+            self._draw_cell()
+        if "region" in fields:
+            self._draw_region()
+
+    def redraw(self) -> None:
+        ex, sel = self.session.explainer, self.session.selection
+        if ex is None:
+            self.title.setText("loading model…")
+            return
+        self.member.setMaximum(len(ex.bundle.members))
+        m = min(sel.member, len(ex.bundle.members) - 1)
+        name = ex.bundle.group_names[sel.group]
+        x0, d, width = self._geometry()
+        self.weights.show(ex.weights[m, sel.group], x0, width)
+        self.weights.plot.setTitle(f"<b>{name}</b>: dense weights (member {m + 1})")
+        terms = self.session.terms(sel.entry) if sel.entry is not None else None
+        entry = self.session.current()
+        if terms is None:
+            self.evidence.show(None, x0, width)
+            self.evidence.plot.setTitle("evidence: select a classified spectrum")
+            self.bars.setOpts(x=[], height=[])
+            self.info.setText("")
+        else:
+            self.evidence.show(terms[m, sel.group], x0, width)
+            self.evidence.plot.setTitle(f"evidence for {entry.name} (member {m + 1})")
+            per_window = terms[:, sel.group].sum(axis=1).mean(axis=0)
+            colours = [pg.mkBrush(*(theme.PRESENT if v >= 0 else theme.ABSENT)) for v in per_window]
+            self.bars.setOpts(x=ex.fields.centre, height=per_window, width=d * 0.9, brushes=colours, pen=None)
+            logit = float(terms[:, sel.group].sum(axis=(1, 2)).mean() + ex.biases[:, sel.group].mean())
+            self.info.setText(f"mean logit {logit:+.2f} = Σ evidence {logit - ex.biases[:, sel.group].mean():+.2f}"
+                              f" + bias {ex.biases[:, sel.group].mean():+.2f}")
+        self.per_window.setTitle("evidence per window, summed over channels (ensemble mean)")
+        self._draw_cell()
+        self._draw_region()
+
+    def _hover(self, pos) -> None:
+        ex = self.session.explainer
+        if ex is None:
+            return
+        for m in (self.weights, self.evidence):
+            if m.plot.vb.sceneBoundingRect().contains(pos):
+                p = m.plot.vb.mapSceneToView(pos)
+                x0, d, _ = self._geometry()
+                col, row = int((p.x() - x0) // d), int(round(p.y()))
+                if 0 <= col < ex.weights.shape[3] and 0 <= row < ex.weights.shape[2]:
+                    self.session.selection.hover_cell(row, col)
+                return
+
+    def _draw_cell(self) -> None:
+        sel, ex = self.session.selection, self.session.explainer
+        for m in (self.weights, self.evidence):
+            if ex is None or sel.position is None or sel.channel is None:
+                m.cell.hide()
+                continue
+            x0, d, _ = self._geometry()
+            m.cell.setRect(QRectF(x0 + sel.position * d, sel.channel - 0.5, d, 1))
+            m.cell.show()
+
+    def _draw_region(self) -> None:
+        sel, ex = self.session.selection, self.session.explainer
+        for m in (self.weights, self.evidence):
+            if ex is None or sel.region is None:
+                m.region.hide()
+                continue
+            pos = ex.fields.positions_seeing(sum(sel.region) / 2)
+            if pos.size == 0:
+                m.region.hide()
+                continue
+            x0, d, _ = self._geometry()
+            m.region.setRect(QRectF(x0 + pos.min() * d, -0.5, d * (pos.max() - pos.min() + 1), ex.weights.shape[2]))
+            m.region.show()

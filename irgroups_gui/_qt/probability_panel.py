@@ -1,0 +1,96 @@
+"""All groups as horizontal bars: ensemble mean, spread as an error bar, the decision threshold,
+present groups emphasised. Clicking a bar selects that group everywhere."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from core.groups import GROUP_NAMES
+from irgroups_gui._qt import theme
+from irgroups_gui.session import Session
+
+
+class ProbabilityPanel(pg.PlotWidget):
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent=parent)
+        self.session = session
+        self.sorted = False
+        self.order = np.arange(len(GROUP_NAMES))
+        self.plot = self.getPlotItem()
+        theme.style_plot(self.plot, "probability", None)
+        self.plot.setXRange(0, 1, padding=0.02)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.plot.invertY(True)
+        self.plot.setTitle("functional groups")
+        self.bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
+        self.errors = pg.ErrorBarItem(pen=pg.mkPen((60, 60, 60), width=1))
+        self.thresholds = pg.ScatterPlotItem(symbol="|", size=16, pen=pg.mkPen((0, 0, 0), width=2))
+        self.highlight = pg.BarGraphItem(x0=[0], y=[0], height=0.9, width=[1.02], brush=pg.mkBrush(255, 220, 120, 90),
+                                         pen=pg.mkPen(theme.ACCENT, width=1.5))
+        for item in (self.highlight, self.bars, self.errors, self.thresholds):
+            self.plot.addItem(item)
+        self.scene().sigMouseClicked.connect(self._clicked)
+        session.selection.changed.connect(lambda f: self.redraw() if f & {"entry", "group"} else None)
+        session.entry_updated.connect(lambda i: self.redraw() if i == session.selection.entry else None)
+        session.model_changed.connect(self.redraw)
+        session.entries_cleared.connect(self.redraw)
+        self.redraw()
+
+    def set_sorted(self, sorted_: bool) -> None:
+        self.sorted = sorted_
+        self.redraw()
+
+    def redraw(self) -> None:
+        n = len(GROUP_NAMES)
+        entry = self.session.current()
+        pred = entry.prediction if entry else None
+        bundle = self.session.bundle
+        has = pred is not None and pred.ok
+        mean = pred.mean if has else np.zeros(n)
+        std = pred.std if has else np.zeros(n)
+        present = pred.present.astype(bool) if has else np.zeros(n, bool)
+        self.order = np.argsort(-mean, kind="stable") if (self.sorted and has) else np.arange(n)
+        rows = np.empty(n)
+        rows[self.order] = np.arange(n)
+        brushes = [pg.mkBrush(*(theme.PRESENT if p else theme.ABSENT)) for p in present]
+        self.bars.setOpts(x0=np.zeros(n), y=rows, width=mean, height=0.7, brushes=brushes, pen=None)
+        self.errors.setData(x=mean, y=rows, left=std, right=std, beam=0.25)
+        if bundle is not None:
+            self.thresholds.setData(x=bundle.thresholds, y=rows)
+        ticks = []
+        for i, name in enumerate(GROUP_NAMES):
+            label = f"{name}  {mean[i]:.2f}" if has else name
+            ticks.append((rows[i], f"▶ {label}" if present[i] else label))
+        self.plot.getAxis("left").setTicks([ticks])
+        g = self.session.selection.group
+        self.highlight.setOpts(x0=[-0.01], y=[rows[g]], width=[1.02], height=0.9)
+        self.plot.setYRange(-0.6, n - 0.4, padding=0)
+        if entry is None:
+            self.plot.setTitle("functional groups")
+        elif pred is None:
+            self.plot.setTitle(f"{entry.name}: classifying…")
+        elif not pred.ok:
+            self.plot.setTitle(f"{entry.name}: not classified")
+        else:
+            self.plot.setTitle(f"{entry.name}: {int(present.sum())} groups present")
+
+    def row_at(self, scene_pos) -> int | None:
+        if not self.plot.sceneBoundingRect().contains(scene_pos):
+            return None
+        y = self.plot.vb.mapSceneToView(scene_pos).y()
+        row = int(round(y))
+        return int(self.order[row]) if 0 <= row < len(self.order) else None
+
+    def _clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        g = self.row_at(event.scenePos())
+        if g is None:
+            # clicks on the axis labels land left of the view box
+            vb_pos = self.plot.vb.mapSceneToView(event.scenePos())
+            row = int(round(vb_pos.y()))
+            g = int(self.order[row]) if 0 <= row < len(self.order) else None
+        if g is not None:
+            self.session.selection.update(group=g)

@@ -1,0 +1,38 @@
+"""Shared look: colours, the heatmap colour map, fonts for pyqtgraph views."""
+from __future__ import annotations
+
+import pyqtgraph as pg
+
+PRESENT = (200, 60, 40)
+ABSENT = (120, 140, 170)
+ACCENT = (230, 140, 20)
+BAND = (255, 170, 0, 45)
+FIELD = (40, 120, 220, 60)
+REGION = (40, 160, 80, 70)
+SPECTRUM_COLOURS = [(20, 20, 20), (31, 119, 180), (44, 160, 44), (148, 103, 189), (140, 86, 75), (23, 190, 207)]
+
+
+def diverging() -> pg.ColorMap:
+    """Blue-white-red for signed maps (weights and evidence), as in the CLI figures."""
+    return pg.colormap.get("RdBu_r", source="matplotlib") if _has_mpl() else pg.ColorMap(
+        [0, 0.5, 1], [(33, 102, 172), (247, 247, 247), (178, 24, 43)])
+
+
+def _has_mpl() -> bool:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def configure() -> None:
+    pg.setConfigOptions(antialias=True, background="w", foreground=(40, 40, 40), imageAxisOrder="row-major")
+
+
+def style_plot(plot: pg.PlotItem, x_label: str | None = None, y_label: str | None = None) -> None:
+    if x_label:
+        plot.setLabel("bottom", x_label)
+    if y_label:
+        plot.setLabel("left", y_label)
+    plot.showGrid(x=True, y=False, alpha=0.15)

@@ -1,0 +1,306 @@
+"""Train in the app: choose or build a dataset, set hyper-parameters, watch live curves,
+stop promptly keeping the best model, then save it or use it now."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
+                               QLabel, QLineEdit, QMessageBox, QProgressBar, QPushButton, QSpinBox, QSplitter,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from irgroups_gui._qt import theme
+from irgroups_gui._qt.worker import Worker, thread_worker
+
+BATCH_EVENT_INTERVAL = 0.05  # seconds between batch events sent to the GUI
+
+
+class TrainingJob:
+    """The work a training run does in its thread; `stop()` is safe from the GUI thread."""
+
+    def __init__(self, dataset_path: str, recipe: str, overrides: dict, seeds: int):
+        self.dataset_path, self.recipe, self.overrides, self.seeds = dataset_path, recipe, overrides, seeds
+        self._trainer = None
+        self._stopped = False
+
+    def stop(self) -> None:
+        self._stopped = True
+        if self._trainer is not None:
+            self._trainer.stop()
+
+    def _hook(self, trainer) -> None:
+        self._trainer = trainer
+        if self._stopped:
+            trainer.stop()
+
+    def run(self, progress):
+        from core.dataset import load_dataset
+        from core.evaluation import train_bundle
+        from core.training import TrainConfig
+
+        ds = load_dataset(self.dataset_path)
+        config = TrainConfig.recipe(self.recipe, **self.overrides)
+        last = [0.0]
+
+        def on_event(e):
+            now = time.monotonic()
+            if e.kind == "epoch" or now - last[0] >= BATCH_EVENT_INTERVAL:
+                last[0] = now
+                progress(e)
+
+        return train_bundle(ds, config, list(range(self.seeds)),
+                            {"recipe": self.recipe, "config": vars(config), "dataset": Path(self.dataset_path).name},
+                            callback=on_event, trainer_hook=self._hook)
+
+
+class LossCurves(pg.PlotWidget):
+    """Training loss per batch (smoothed) and per epoch, validation loss per epoch."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent=parent)
+        p = self.getPlotItem()
+        theme.style_plot(p, "epoch (all seeds in a row)", "weighted BCE loss")
+        p.addLegend(offset=(-10, 10))
+        self.batch_curve = p.plot(pen=pg.mkPen(150, 170, 210, width=1), name="train, per batch (smoothed)")
+        self.train_curve = p.plot(pen=pg.mkPen(31, 119, 180, width=2), symbol="o", symbolSize=5,
+                                  symbolBrush=(31, 119, 180), name="train, per epoch")
+        self.val_curve = p.plot(pen=pg.mkPen(230, 120, 20, width=2), symbol="s", symbolSize=5,
+                                symbolBrush=(230, 120, 20), name="validation")
+        self.reset()
+
+    def reset(self) -> None:
+        self.bx, self.by, self.ex, self.ty, self.vy = [], [], [], [], []
+        self._ema = None
+        self._offset, self._seed, self._last_epoch = 0, None, 0
+        for c in (self.batch_curve, self.train_curve, self.val_curve):
+            c.setData([], [])
+
+    def add(self, e) -> None:
+        if e.seed != self._seed:
+            if self._seed is not None:
+                self._offset += self._last_epoch
+                self.getPlotItem().addItem(pg.InfiniteLine(self._offset, pen=pg.mkPen((180, 180, 180), style=2)))
+            self._seed, self._ema = e.seed, None
+        self._last_epoch = e.epoch
+        x = self._offset + e.epoch - 1 + e.batch / e.n_batches
+        if e.kind == "batch":
+            self._ema = e.train_loss if self._ema is None else 0.9 * self._ema + 0.1 * e.train_loss
+            self.bx.append(x)
+            self.by.append(self._ema)
+            self.batch_curve.setData(self.bx, self.by)
+        else:
+            self.ex.append(self._offset + e.epoch)
+            self.ty.append(e.train_loss)
+            self.vy.append(e.val_loss)
+            self.train_curve.setData(self.ex, self.ty)
+            self.val_curve.setData(self.ex, self.vy)
+
+    @property
+    def n_points(self) -> int:
+        return len(self.bx) + len(self.ex)
+
+
+class TrainingTab(QWidget):
+    """Emits `use_model(TrainedModel)` when the user wants the new model in the app."""
+
+    use_model = Signal(object)
+    message = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.worker: Worker | None = None
+        self.job: TrainingJob | None = None
+        self.trained = None
+        self.dataset = QLineEdit()
+        self.dataset.setPlaceholderText("dataset .h5")
+        choose = QPushButton("Choose…")
+        choose.clicked.connect(self._choose_dataset)
+        build = QPushButton("Build from spectra…")
+        build.clicked.connect(self._build_dataset)
+        row = QHBoxLayout()
+        row.addWidget(self.dataset, 1)
+        row.addWidget(choose)
+        row.addWidget(build)
+        self.recipe = QComboBox()
+        self.recipe.addItems(["improved", "paper"])
+        self.recipe.setToolTip("paper: the published recipe; improved: + augmentation, LR decay, tuned thresholds")
+        self.seeds = QSpinBox(minimum=1, maximum=20, value=1)
+        self.epochs = QSpinBox(minimum=1, maximum=1000, value=200)
+        self.patience = QSpinBox(minimum=1, maximum=100, value=10)
+        self.batch = QSpinBox(minimum=4, maximum=4096, value=64)
+        self.lr = QDoubleSpinBox(decimals=5, minimum=1e-5, maximum=1.0, singleStep=1e-4, value=1e-3)
+        self.recipe.currentTextChanged.connect(lambda r: self.patience.setValue(10 if r == "improved" else 5))
+        form = QFormLayout()
+        form.addRow("dataset", row)
+        for label, w in (("recipe", self.recipe), ("seeds (ensemble members)", self.seeds), ("max epochs", self.epochs),
+                         ("early-stop patience", self.patience), ("batch size", self.batch), ("learning rate", self.lr)):
+            form.addRow(label, w)
+        settings = QGroupBox("Training")
+        settings.setLayout(form)
+        self.start_btn = QPushButton("Start training")
+        self.start_btn.clicked.connect(self.start)
+        self.stop_btn = QPushButton("Stop (keep best)")
+        self.stop_btn.setEnabled(False)
+        self.stop_btn.clicked.connect(self.stop)
+        self.progress = QProgressBar()
+        self.status = QLabel("Choose a dataset and press Start.")
+        self.status.setWordWrap(True)
+        self.save_btn = QPushButton("Save model…")
+        self.save_btn.clicked.connect(self._save)
+        self.use_btn = QPushButton("Use this model now")
+        self.use_btn.clicked.connect(lambda: self.use_model.emit(self.trained))
+        for b in (self.save_btn, self.use_btn):
+            b.setEnabled(False)
+        buttons = QHBoxLayout()
+        for b in (self.start_btn, self.stop_btn, self.save_btn, self.use_btn):
+            buttons.addWidget(b)
+        self.table = QTableWidget(0, 6)
+        self.table.setHorizontalHeaderLabels(["group", "proportion", "precision", "recall", "F1", "AUC"])
+        self.table.verticalHeader().hide()
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.addWidget(settings)
+        ll.addLayout(buttons)
+        ll.addWidget(self.progress)
+        ll.addWidget(self.status)
+        ll.addWidget(self.table, 1)
+        self.curves = LossCurves()
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(self.curves)
+        split.setStretchFactor(1, 2)
+        lay = QVBoxLayout(self)
+        lay.addWidget(split)
+
+    # ---------------------------------------------------------------- dataset
+    def _choose_dataset(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Dataset", "", "IR Groups dataset (*.h5 *.hdf5)")
+        if path:
+            self.dataset.setText(path)
+
+    def _build_dataset(self) -> None:
+        spectra = QFileDialog.getExistingDirectory(self, "Folder of spectra (Cancel to pick a zip)")
+        if not spectra:
+            spectra, _ = QFileDialog.getOpenFileName(self, "Zip of spectra", "", "Zip archive (*.zip)")
+        if not spectra:
+            return
+        csv, _ = QFileDialog.getOpenFileName(self, "Structures CSV (file, inchi or smiles)", "", "CSV (*.csv *.tsv)")
+        if not csv:
+            return
+        out, _ = QFileDialog.getSaveFileName(self, "Save dataset as", "dataset.h5", "HDF5 (*.h5)")
+        if out:
+            self.build(spectra, csv, out)
+
+    def build(self, spectra: str, csv: str, out: str) -> Worker:
+        """Build a dataset in a worker, with a progress bar; sets the dataset field when done."""
+        def run(progress):
+            from core.dataset import build_dataset, save_dataset
+
+            ds, report = build_dataset(spectra, csv, progress=lambda d, t, n: progress((d, t)))
+            save_dataset(ds, out)
+            return report
+
+        self.status.setText("Reading spectra…")
+        self._set_running(True, stoppable=False)
+        w = thread_worker(run, progress=True)
+        w.progressed.connect(lambda p: (self.progress.setMaximum(p[1]), self.progress.setValue(p[0])))
+        w.returned.connect(lambda report: (self.dataset.setText(out), self.status.setText(
+            f"Built {out}: {report.labelled} labelled spectra from {report.files} files; "
+            f"skipped {sum(len(v) for v in report.skipped.values())}.")))
+        self._run_worker(w)
+        return w
+
+    # ---------------------------------------------------------------- training
+    def overrides(self) -> dict:
+        return {"max_epochs": self.epochs.value(), "patience": self.patience.value(),
+                "batch_size": self.batch.value(), "learning_rate": self.lr.value()}
+
+    def start(self) -> Worker | None:
+        path = self.dataset.text().strip()
+        if not path or not Path(path).is_file():
+            self.status.setText(f"No dataset at '{path}'. Choose an .h5 or build one.")
+            return None
+        self.curves.reset()
+        self.table.setRowCount(0)
+        self.trained = None
+        self.job = TrainingJob(path, self.recipe.currentText(), self.overrides(), self.seeds.value())
+        self.status.setText("Starting…")
+        self._set_running(True)
+        w = thread_worker(self.job.run, progress=True)
+        w.progressed.connect(self._on_event)
+        w.returned.connect(self._finished)
+        self._run_worker(w)
+        return w
+
+    def stop(self) -> None:
+        if self.job is not None:
+            self.job.stop()
+            self.status.setText("Stopping after this batch; keeping the best weights so far…")
+
+    def _on_event(self, e) -> None:
+        self.curves.add(e)
+        seeds = self.job.seeds if self.job else 1
+        self.progress.setMaximum(e.n_batches)
+        self.progress.setValue(e.batch)
+        left = f", at least {e.eta:.0f} s left for this seed" if e.eta is not None else ""
+        if e.kind == "epoch":
+            self.status.setText(
+                f"seed {e.seed + 1}/{seeds}, epoch {e.epoch}: train {e.train_loss:.4f}, validation {e.val_loss:.4f}, "
+                f"molecular F1 {e.val_metrics['val_molecular_f1']:.3f}, perfection "
+                f"{e.val_metrics['val_perfection']:.3f} (best epoch {e.best_epoch}){left}")
+
+    def _finished(self, trained) -> None:
+        self.trained = trained
+        rep = trained.report["ensemble"]
+        names = sorted(rep["groups"], key=lambda n: -rep["groups"][n]["proportion"])
+        self.table.setRowCount(len(names))
+        for i, n in enumerate(names):
+            g = rep["groups"][n]
+            for j, v in enumerate([n] + [f"{g[k]:.3f}" for k in ("proportion", "precision", "recall", "f1", "auc")]):
+                self.table.setItem(i, j, QTableWidgetItem(v))
+        self.table.resizeColumnsToContents()
+        stopped = " (stopped early by you)" if any(r.cancelled for r in trained.results) else ""
+        self.status.setText(f"Done{stopped}: test molecular F1 {rep['molecular_f1']:.3f}, perfection "
+                            f"{rep['molecular_perfection']:.3f} (n = {rep['n']}).")
+        for b in (self.save_btn, self.use_btn):
+            b.setEnabled(True)
+
+    def _save(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Folder to save the model in")
+        if path:
+            self.save_to(Path(path) / "irgroups-model")
+
+    def save_to(self, path: Path) -> None:
+        from core.bundle import save_bundle
+        from core.patterns import save_patterns
+
+        try:
+            save_bundle(self.trained.bundle, path)
+            save_patterns(self.trained.patterns, path)
+            self.message.emit(f"Saved model to {path}")
+        except OSError as exc:
+            QMessageBox.warning(self, "Save model", f"{path}: {exc.strerror or exc}")
+
+    # ---------------------------------------------------------------- worker plumbing
+    def _run_worker(self, w: Worker) -> None:
+        self.worker = w
+        w.errored.connect(lambda msg: (self.status.setText(f"Error: {msg}"), self.message.emit(f"Training: {msg}")))
+        w.finished.connect(lambda: self._set_running(False))
+        w.start()
+
+    def _set_running(self, running: bool, stoppable: bool = True) -> None:
+        self.start_btn.setEnabled(not running)
+        self.stop_btn.setEnabled(running and stoppable)
+
+    def is_running(self) -> bool:
+        return self.worker is not None and self.worker.is_running()
+
+    def shutdown(self, timeout_ms: int = 10000) -> bool:
+        """Stop training and wait for the thread (window closing)."""
+        self.stop()
+        return self.worker.wait(timeout_ms) if self.worker is not None else True
+
+    def points_drawn(self) -> int:
+        return self.curves.n_points
