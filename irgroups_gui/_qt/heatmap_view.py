@@ -1,12 +1,12 @@
-"""Weight and evidence heatmaps (channels x wavenumber) for the selected group, sharing the
-spectrum's wavenumber axis. Hovering a cell sets the selection's (channel, position); the
+"""Weight and evidence heatmaps (channels x wavenumber) for the selected group, drawn under
+the spectrum on the same wavenumber axis. Hovering a cell sets the selection's (channel, position); the
 selected region outlines the cells whose receptive field contains it."""
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsRectItem, QLabel
 
 from irgroups_gui._qt import theme
 from irgroups_gui.session import Session
@@ -15,15 +15,13 @@ from irgroups_gui.session import Session
 class _Map:
     """One image plot: a signed map with a symmetric diverging colour scale."""
 
-    def __init__(self, layout: pg.GraphicsLayout, row: int, title: str):
-        self.plot: pg.PlotItem = layout.addPlot(row=row, col=0, title=title)
+    def __init__(self, plot: pg.PlotItem, bar: pg.ColorBarItem):
+        self.plot = plot
         theme.style_plot(self.plot, None, "channel")
-        self.plot.setMouseEnabled(x=True, y=False)
-        self.plot.invertX(True)
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)
-        self.bar = pg.ColorBarItem(values=(-1, 1), colorMap=theme.diverging(), interactive=False, width=12)
-        self.bar.setImageItem(self.image, insert_in=self.plot)
+        self.bar = bar
+        self.bar.setImageItem(self.image)
         self.cell = QGraphicsRectItem()
         self.cell.setPen(pg.mkPen((0, 0, 0), width=2))
         self.cell.hide()
@@ -44,47 +42,24 @@ class _Map:
         self.plot.setYRange(-0.5, data.shape[0] - 0.5, padding=0)
 
 
-class HeatmapPanel(QWidget):
-    """The two maps, the per-window evidence of the ensemble, and the member chooser."""
+class HeatmapViews:
+    """The two maps and the ensemble's per-window evidence, drawn into given plots."""
 
-    def __init__(self, session: Session, parent=None):
-        super().__init__(parent)
+    def __init__(self, session: Session, weights: pg.PlotItem, evidence: pg.PlotItem, per_window: pg.PlotItem,
+                 bars: tuple[pg.ColorBarItem, pg.ColorBarItem], info: QLabel):
         self.session = session
-        self.title = QLabel("")
-        self.member = QSpinBox()
-        self.member.setPrefix("member ")
-        self.member.setMinimum(1)
-        self.member.setToolTip("Ensemble member whose channels are shown (channels differ between seeds)")
-        self.member.valueChanged.connect(lambda v: session.selection.update(member=v - 1))
-        self.info = QLabel("")
-        head = QHBoxLayout()
-        head.addWidget(self.title, 1)
-        head.addWidget(self.info)
-        head.addWidget(self.member)
-        self.view = pg.GraphicsLayoutWidget()
-        self.weights = _Map(self.view.ci, 0, "weights")
-        self.evidence = _Map(self.view.ci, 1, "evidence: activation × weight")
-        self.per_window: pg.PlotItem = self.view.ci.addPlot(row=2, col=0)
-        theme.style_plot(self.per_window, "wavenumber / cm-1", "evidence")
-        self.per_window.setMouseEnabled(x=True, y=False)
-        self.per_window.invertX(True)
+        self.info = info
+        self.weights = _Map(weights, bars[0])
+        self.evidence = _Map(evidence, bars[1])
+        self.per_window = per_window
+        theme.style_plot(per_window, "wavenumber / cm-1", "evidence")
         self.bars = pg.BarGraphItem(x=[], height=[], width=1)
-        self.per_window.addItem(self.bars)
-        for m in (self.evidence.plot, self.per_window):
-            m.setXLink(self.weights.plot)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addLayout(head)
-        lay.addWidget(self.view, 1)
-        self.view.scene().sigMouseMoved.connect(self._hover)
+        per_window.addItem(self.bars)
+        weights.scene().sigMouseMoved.connect(self._hover)
         session.selection.changed.connect(self._selection_changed)
         session.model_changed.connect(self.redraw)
         session.entry_updated.connect(lambda i: self.redraw() if i == session.selection.entry else None)
         session.entries_cleared.connect(self.redraw)
-
-    def link_x(self, plot: pg.PlotItem) -> None:
-        """Share the wavenumber axis with the spectrum view (zoom one, zoom all)."""
-        self.weights.plot.setXLink(plot)
 
     def _geometry(self) -> tuple[float, float, float]:
         rf = self.session.explainer.fields
@@ -102,9 +77,8 @@ class HeatmapPanel(QWidget):
     def redraw(self) -> None:
         ex, sel = self.session.explainer, self.session.selection
         if ex is None:
-            self.title.setText("loading model…")
+            self.weights.plot.setTitle("loading model…")
             return
-        self.member.setMaximum(len(ex.bundle.members))
         m = min(sel.member, len(ex.bundle.members) - 1)
         name = ex.bundle.group_names[sel.group]
         x0, d, width = self._geometry()

@@ -13,11 +13,10 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, Q
 
 from irgroups_gui._qt import theme
 from irgroups_gui._qt.file_list import FileList
-from irgroups_gui._qt.heatmap_view import HeatmapPanel
+from irgroups_gui._qt.linked_plots import LinkedPlots
 from irgroups_gui._qt.model_card import ModelCard
 from irgroups_gui._qt.patterns_view import PatternsView
 from irgroups_gui._qt.probability_panel import ProbabilityPanel
-from irgroups_gui._qt.spectrum_view import SpectrumView
 from irgroups_gui._qt.training_tab import TrainingTab
 from irgroups_gui._qt.worker import Worker, thread_worker
 from irgroups_gui.jobs import classify_paths, expand_paths, load_model
@@ -41,9 +40,8 @@ class MainWindow(QMainWindow):
         self._classifying = False
 
         self.files = FileList(self.session)
-        self.spectrum = SpectrumView(self.session)
-        self.heatmaps = HeatmapPanel(self.session)
-        self.heatmaps.link_x(self.spectrum.plot)
+        self.plots = LinkedPlots(self.session)
+        self.spectrum, self.heatmaps = self.plots.spectrum, self.plots.heatmaps
         self.probabilities = ProbabilityPanel(self.session)
         self.patterns = PatternsView(self.session)
         self.training = TrainingTab()
@@ -51,19 +49,16 @@ class MainWindow(QMainWindow):
         self.training.message.connect(self.status)
         self.card = ModelCard(self.session, self.open_model)
 
-        centre = QSplitter(Qt.Orientation.Vertical)
-        centre.addWidget(self._spectrum_box())
-        centre.addWidget(self.heatmaps)
-        centre.setSizes([380, 480])
+        centre = self._centre_box()
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.probabilities)
         right.addWidget(self.patterns)
-        right.setSizes([520, 340])
+        right.setSizes([480, 380])
         main = QSplitter()
         main.addWidget(self.files)
         main.addWidget(centre)
         main.addWidget(right)
-        main.setSizes([250, 800, 350])
+        main.setSizes([240, 800, 400])
         self.tabs = QTabWidget()
         self.tabs.addTab(main, "Classify && explain")
         self.tabs.addTab(self.training, "Train")
@@ -80,7 +75,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: self.load_model(model_path))
 
     # ---------------------------------------------------------------- layout helpers
-    def _spectrum_box(self) -> QWidget:
+    def _centre_box(self) -> QWidget:
         box = QWidget()
         bar = QHBoxLayout()
         form = QComboBox()
@@ -88,7 +83,7 @@ class MainWindow(QMainWindow):
         form.currentIndexChanged.connect(lambda i: self.spectrum.set_form(["both", "original", "model"][i]))
         invert = QCheckBox("high wavenumber left")
         invert.setChecked(True)
-        invert.toggled.connect(self._set_inverted)
+        invert.toggled.connect(self.plots.set_inverted)
         bands = QCheckBox("textbook bands")
         bands.setChecked(True)
         bands.toggled.connect(self.spectrum.set_show_bands)
@@ -100,13 +95,8 @@ class MainWindow(QMainWindow):
         lay = QVBoxLayout(box)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(bar)
-        lay.addWidget(self.spectrum, 1)
+        lay.addWidget(self.plots, 1)
         return box
-
-    def _set_inverted(self, inverted: bool) -> None:
-        for plot in (self.spectrum.plot, self.heatmaps.weights.plot, self.heatmaps.evidence.plot,
-                     self.heatmaps.per_window):
-            plot.invertX(inverted)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -302,8 +292,7 @@ class MainWindow(QMainWindow):
                 from pyqtgraph.exporters import SVGExporter
 
                 stem = Path(path).with_suffix("")
-                SVGExporter(self.spectrum.plot).export(f"{stem}_spectrum.svg")
-                SVGExporter(self.heatmaps.view.ci).export(f"{stem}_heatmaps.svg")
+                SVGExporter(self.plots.view.ci).export(f"{stem}_spectrum_heatmaps.svg")
                 SVGExporter(self.probabilities.plot).export(f"{stem}_probabilities.svg")
             self.status(f"Exported figure to {path}", 6000)
         except OSError as exc:

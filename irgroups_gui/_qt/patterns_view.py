@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from irgroups_gui._qt import theme
 from irgroups_gui.session import Session
 
-COLUMNS, ROWS = 4, 2
+COLUMNS, ROWS = 3, 3
 
 
 class PatternsView(pg.GraphicsLayoutWidget):

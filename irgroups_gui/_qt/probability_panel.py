@@ -70,11 +70,11 @@ class ProbabilityPanel(pg.PlotWidget):
         if entry is None:
             self.plot.setTitle("functional groups")
         elif pred is None:
-            self.plot.setTitle(f"{entry.name}: classifying…")
+            self.plot.setTitle("classifying…", size="10pt")
         elif not pred.ok:
-            self.plot.setTitle(f"{entry.name}: not classified")
+            self.plot.setTitle(f"not classified: {pred.error[:40]}", size="10pt")
         else:
-            self.plot.setTitle(f"{entry.name}: {int(present.sum())} groups present")
+            self.plot.setTitle(f"{int(present.sum())} groups present", size="10pt")
 
     def row_at(self, scene_pos) -> int | None:
         if not self.plot.sceneBoundingRect().contains(scene_pos):

@@ -10,15 +10,14 @@ from irgroups_gui._qt import theme
 from irgroups_gui.session import Session
 
 
-class SpectrumView(pg.PlotWidget):
-    """Views listen to the selection; a click on the plot sets `selection.region`."""
+class SpectrumView:
+    """Draws into a PlotItem; listens to the selection; a click sets `selection.region`."""
 
-    def __init__(self, session: Session, parent=None):
-        super().__init__(parent=parent)
+    def __init__(self, session: Session, plot: pg.PlotItem):
         self.session = session
         self.form = "both"  # "original", "model", "both"
         self.show_bands = True
-        self.plot = self.getPlotItem()
+        self.plot = plot
         theme.style_plot(self.plot, "wavenumber / cm-1", "absorbance (normalised)")
         self.plot.invertX(True)
         self.plot.setXRange(4000, 500, padding=0.01)
@@ -36,13 +35,10 @@ class SpectrumView(pg.PlotWidget):
         self.message = pg.TextItem("Drop spectra here (JCAMP-DX, CSV or text)", color=(120, 120, 120), anchor=(0.5, 0.5))
         self.plot.addItem(self.message, ignoreBounds=True)
         self.message.setPos(2250, 0.5)
-        self.scene().sigMouseClicked.connect(self._clicked)
+        self.plot.scene().sigMouseClicked.connect(self._clicked)
         session.selection.changed.connect(self._selection_changed)
         session.entry_updated.connect(lambda i: self.redraw() if i in self._shown() else None)
         session.entries_cleared.connect(self.redraw)
-
-    def set_inverted(self, inverted: bool) -> None:
-        self.plot.invertX(inverted)
 
     def set_form(self, form: str) -> None:
         self.form = form
@@ -121,7 +117,7 @@ class SpectrumView(pg.PlotWidget):
         self.field.show()
 
     def _clicked(self, event) -> None:
-        if event.button() != Qt.MouseButton.LeftButton or not self.plot.sceneBoundingRect().contains(event.scenePos()):
+        if event.button() != Qt.MouseButton.LeftButton or not self.plot.vb.sceneBoundingRect().contains(event.scenePos()):
             return
         x = self.plot.vb.mapSceneToView(event.scenePos()).x()
         if self.session.bundle is not None and self.session.bundle.grid.start <= x <= self.session.bundle.grid.stop:

@@ -1,0 +1,198 @@
+"""The desktop app, offscreen: drop files, list and errors, probabilities, the linked
+selection, live training with a responsive event loop, prompt stop, closing mid-training."""
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QTimer, QUrl
+from PySide6.QtGui import QDropEvent
+
+from conftest import jcamp
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory, small_bundle, small_dataset):
+    from core.bundle import save_bundle
+    from core.patterns import compute_patterns, save_patterns
+
+    path = save_bundle(small_bundle, tmp_path_factory.mktemp("model") / "m")
+    save_patterns(compute_patterns(small_bundle, small_dataset.spectra, small_dataset.ids, k=20), path)
+    return path
+
+
+@pytest.fixture
+def window(qtbot, model_dir, tmp_path):
+    from irgroups_gui._qt.main_window import MainWindow
+
+    w = MainWindow(model_path=str(model_dir), settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.session.bundle is not None, timeout=20000)
+    return w
+
+
+def _spectrum_files(tmp_path):
+    wn = np.arange(500, 4001, 4)
+    good = []
+    for k, centre in enumerate((2240, 1715, 3650)):
+        y = (1000 * np.exp(-0.5 * ((wn - centre) / 15) ** 2) + 10).astype(int)
+        f = tmp_path / f"good{k}.jdx"
+        f.write_text(jcamp("\n".join(f"{x} {v}" for x, v in zip(wn, y)), wn.size, 500, 4000))
+        good.append(f)
+    broken = tmp_path / "broken.jdx"
+    broken.write_text("##TITLE=x\n##XYDATA=(X++(Y..Y))\n100 1 2\n")
+    narrow = tmp_path / "narrow.jdx"
+    narrow.write_text(jcamp("\n".join(f"{x} 5" for x in range(1000, 1200, 4)), 50, 1000, 1196))
+    return good, broken, narrow
+
+
+def _drop(window, paths):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+
+
+def test_drop_classify_list_errors_and_linked_selection(qtbot, window, tmp_path):
+    good, broken, narrow = _spectrum_files(tmp_path)
+    _drop(window, good + [broken, narrow])
+    s = window.session
+    qtbot.waitUntil(lambda: all(e.prediction is not None for e in s.entries), timeout=20000)
+    assert window.files.count() == 5
+    assert [e.status for e in s.entries] == ["ok", "ok", "ok", "error", "error"]
+    assert "broken.jdx" in window.files.item(3).text() and "no ##END=" in window.files.item(3).text()
+    assert "covers only" in window.files.item(4).text()
+    p = s.entries[0].prediction
+    assert p.mean.shape == (17,) and np.all((p.mean >= 0) & (p.mean <= 1)) and np.all(p.std >= 0)
+    # the first entry is selected; its bars are drawn
+    assert s.selection.entry == 0
+    widths = window.probabilities.bars.opts["width"]
+    np.testing.assert_allclose(widths, p.mean)
+    # clicking a group bar selects it everywhere
+    panel = window.probabilities
+    row_y = float(np.flatnonzero(panel.order == 6)[0])
+    scene_pos = panel.plot.vb.mapViewToScene(QPointF(0.5, row_y))
+    assert panel.row_at(scene_pos) == 6
+    s.selection.update(group=panel.row_at(scene_pos))
+    assert "nitriles" in window.heatmaps.weights.plot.titleLabel.text
+    # the weight map shows that group's dense weights of member 1
+    np.testing.assert_allclose(window.heatmaps.weights.image.image, s.explainer.weights[0, 6])
+    # the evidence heatmap shows exact terms for the current spectrum
+    terms = s.terms(0)
+    np.testing.assert_allclose(window.heatmaps.evidence.image.image, terms[0, 6])
+    # hovering a cell highlights its receptive field on the spectrum
+    s.selection.hover_cell(3, 100)
+    lo, hi = window.spectrum.field.getRegion()
+    assert (lo, hi) == pytest.approx((s.explainer.fields.wn_lo[100], s.explainer.fields.wn_hi[100]))
+    assert window.spectrum.field.isVisible()
+    assert "channel 3" in window.patterns.label.text
+    # clicking the spectrum at a wavenumber outlines the cells that see it
+    s.selection.update(region=(2250.0, 2250.0))
+    rect = window.heatmaps.weights.region.rect()
+    seeing = s.explainer.fields.positions_seeing(2250.0)
+    x0 = s.explainer.fields.centre[0] - (s.explainer.fields.centre[1] - s.explainer.fields.centre[0]) / 2
+    d = s.explainer.fields.centre[1] - s.explainer.fields.centre[0]
+    assert rect.left() == pytest.approx(x0 + seeing.min() * d)
+    assert window.heatmaps.weights.region.isVisible()
+    # the model input can be shown alone; the view keeps one curve
+    window.spectrum.set_form("model")
+    assert len(window.spectrum._curves) == 1
+
+
+def test_export_predictions(window, qtbot, tmp_path):
+    import json
+
+    good, broken, _ = _spectrum_files(tmp_path)
+    window.add_paths([str(good[0]), str(broken)])
+    qtbot.waitUntil(lambda: all(e.prediction is not None for e in window.session.entries), timeout=20000)
+    out = tmp_path / "p.json"
+    window.export_predictions(str(out), "json")
+    rows = json.loads(out.read_text())
+    assert rows[0]["probabilities"] and rows[1]["error"]
+    window.export_predictions(str(tmp_path / "p.csv"), "csv")
+    assert (tmp_path / "p.csv").read_text().count("\n") == 3
+    window.export_figure(str(tmp_path / "f.png"), "png")
+    assert (tmp_path / "f.png").stat().st_size > 10000
+
+
+@pytest.fixture
+def dataset_file(tmp_path, small_dataset):
+    from core.dataset import save_dataset
+
+    path = tmp_path / "small.h5"
+    save_dataset(small_dataset, path)
+    return path
+
+
+def test_live_training_keeps_the_event_loop_turning(qtbot, dataset_file):
+    from irgroups_gui._qt.training_tab import TrainingTab
+
+    tab = TrainingTab()
+    qtbot.addWidget(tab)
+    tab.dataset.setText(str(dataset_file))
+    tab.epochs.setValue(4)
+    tab.batch.setValue(16)
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(10)
+    worker = tab.start()
+    with qtbot.waitSignal(worker.finished, timeout=120000):
+        pass
+    timer.stop()
+    assert tab.trained is not None and tab.save_btn.isEnabled()
+    assert len(tab.curves.ex) == len(tab.trained.results[0].history) >= 1
+    assert len(tab.curves.bx) > 0
+    assert tab.table.rowCount() == 17
+    gaps = np.diff(ticks)
+    assert len(ticks) > 20 and gaps.max() < 1.0, f"longest gap {gaps.max():.3f} s"
+
+
+def test_stop_is_prompt_and_keeps_best(qtbot, dataset_file):
+    from irgroups_gui._qt.training_tab import TrainingTab
+
+    tab = TrainingTab()
+    qtbot.addWidget(tab)
+    tab.dataset.setText(str(dataset_file))
+    tab.epochs.setValue(500)
+    tab.patience.setValue(500)
+    tab.batch.setValue(16)
+    worker = tab.start()
+    qtbot.waitUntil(lambda: len(tab.curves.ex) >= 2, timeout=60000)
+    t0 = time.perf_counter()
+    tab.stop()
+    with qtbot.waitSignal(worker.finished, timeout=30000):
+        pass
+    assert time.perf_counter() - t0 < 5.0
+    assert tab.trained.results[0].cancelled and tab.use_btn.isEnabled()
+
+
+def test_closing_the_window_during_training_stops_the_worker(qtbot, window, dataset_file):
+    tab = window.training
+    tab.dataset.setText(str(dataset_file))
+    tab.epochs.setValue(500)
+    tab.patience.setValue(500)
+    worker = tab.start()
+    qtbot.waitUntil(lambda: len(tab.curves.bx) >= 1, timeout=60000)
+    window.close()
+    assert not worker.is_running()
+
+
+def test_missing_dataset_is_a_message_not_a_crash(qtbot):
+    from irgroups_gui._qt.training_tab import TrainingTab
+
+    tab = TrainingTab()
+    qtbot.addWidget(tab)
+    tab.dataset.setText("/nonexistent/x.h5")
+    assert tab.start() is None
+    assert "No dataset" in tab.status.text()
+
+
+def test_bad_model_file_shows_in_the_status_bar(qtbot, tmp_path):
+    from irgroups_gui._qt.main_window import MainWindow
+
+    w = MainWindow(model_path=str(tmp_path), settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: "Could not load model" in w.statusBar().currentMessage(), timeout=20000)
+    assert "not a model folder" in w.statusBar().currentMessage()
