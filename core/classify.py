@@ -33,12 +33,17 @@ class Prediction:
         return self.error is None
 
 
-def check_spectrum(s: Spectrum, x: np.ndarray, bundle: ModelBundle) -> tuple[str | None, list[str]]:
-    """(refusal reason or None, cautions) for a standardised spectrum."""
+def refusal(s: Spectrum) -> str | None:
+    """Why the model must not read this spectrum at all (before any conversion), or None."""
     if not s.is_infrared:
-        return f"not an infrared spectrum ({s.kind}); the model only reads IR", []
+        return f"not an infrared spectrum ({s.kind}); the model only reads IR"
     if s.meta.get("PEAKTABLE"):
-        return "a peak table, not a continuous spectrum", []
+        return "a peak table, not a continuous spectrum"
+    return None
+
+
+def check_spectrum(s: Spectrum, x: np.ndarray, bundle: ModelBundle) -> tuple[str | None, list[str]]:
+    """(refusal reason or None, cautions) for a standardised infrared spectrum."""
     cov = coverage(x, bundle.grid)
     if cov < MIN_COVERAGE:
         return (f"range {x[0]:.0f}-{x[-1]:.0f} cm-1 covers only {cov:.0%} of the model's "
@@ -57,11 +62,13 @@ def classify_spectra(spectra: list[Spectrum], bundle: ModelBundle) -> list[Predi
     preds, xs, ys, ok = [], [], [], []
     for s in spectra:
         p = Prediction(source=s.source, name=s.name, spectrum=s)
-        try:
-            x, a = standardise(s)
-            p.error, p.warnings = check_spectrum(s, x, bundle)
-        except SpectrumReadError as exc:
-            p.error = exc.problem
+        p.error = refusal(s)
+        if p.error is None:
+            try:
+                x, a = standardise(s)
+                p.error, p.warnings = check_spectrum(s, x, bundle)
+            except SpectrumReadError as exc:
+                p.error = exc.problem
         if p.error is None:
             xs.append(x)
             ys.append(a)
