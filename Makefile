@@ -21,13 +21,14 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/run_all.py
 
 screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/screenshots.py build/screenshots
+	QT_QPA_PLATFORM=offscreen $(PY) tests/screenshots.py build/screenshots
 
 package: $(STAMP)
-	$(PY) -m pip install --quiet '.[package]' --no-deps pyinstaller
-	$(PY) -m PyInstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller packaging/irgroups.spec
+	$(PY) -m pip install --quiet 'pyinstaller>=6.3'
+	$(PY) packaging/build.py
 
-package-test: package
+package-test: $(STAMP)
+	$(PY) -m pip install --quiet 'pyinstaller>=6.3'
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m slow tests/test_package.py
 
 clean:

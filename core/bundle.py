@@ -44,6 +44,7 @@ class ModelBundle:
     thresholds: np.ndarray
     record: dict = field(default_factory=dict)
     path: str = ""
+    member_thresholds: np.ndarray | None = None  # (members, groups): each member's own, for per-seed figures
 
     @property
     def config(self) -> ModelConfig:
@@ -85,6 +86,8 @@ def save_bundle(bundle: ModelBundle, path: str | Path) -> Path:
             "normalisation": "resample linearly onto grid, zero outside the measured range, divide by maximum",
             "groups": [{"name": n, "smarts": s} for n, s in zip(bundle.group_names, bundle.group_smarts)],
             "thresholds": [float(t) for t in bundle.thresholds], "members": len(bundle.members),
+            "member_thresholds": (None if bundle.member_thresholds is None
+                                  else np.asarray(bundle.member_thresholds, dtype=float).tolist()),
             "training": bundle.record, "weights_sha256": _sha256(tmp / WEIGHTS),
         }
         (tmp / META).write_text(json.dumps(meta, indent=1))
@@ -125,6 +128,8 @@ def load_bundle(path: str | Path) -> ModelBundle:
         smarts = tuple(str(g["smarts"]) for g in meta["groups"])
         thresholds = np.asarray(meta["thresholds"], dtype=float)
         n_members = int(meta["members"])
+        member_thresholds = (None if meta.get("member_thresholds") is None
+                             else np.asarray(meta["member_thresholds"], dtype=float).reshape(n_members, -1))
     except (KeyError, TypeError, ValueError) as exc:
         raise BundleError(f"{meta_path}: missing or invalid field ({exc})") from None
     if cfg.input_length != grid.n:
@@ -147,7 +152,10 @@ def load_bundle(path: str | Path) -> ModelBundle:
             raise BundleError(f"{weights_path}: member {i} does not fit the architecture ({str(exc)[:200]})") from None
         model.eval()
         members.append(model)
-    return ModelBundle(members, grid, names, smarts, thresholds, meta.get("training", {}), str(path))
+    if member_thresholds is not None and member_thresholds.shape != (n_members, len(names)):
+        raise BundleError(f"{meta_path}: member_thresholds has shape {member_thresholds.shape}")
+    return ModelBundle(members, grid, names, smarts, thresholds, meta.get("training", {}), str(path),
+                       member_thresholds)
 
 
 def make_bundle(results, dataset, record: dict, tune: bool = False) -> ModelBundle:
@@ -163,7 +171,8 @@ def make_bundle(results, dataset, record: dict, tune: bool = False) -> ModelBund
               "split_seed": dataset.provenance.get("split_seed"),
               "epochs": [r.best_epoch for r in results], "seconds": [round(r.seconds, 1) for r in results]} | record
     bundle = ModelBundle([r.model for r in results], dataset.grid, names,
-                         tuple(smarts_by_name.get(n, "") for n in names), thresholds, record)
+                         tuple(smarts_by_name.get(n, "") for n in names), thresholds, record,
+                         member_thresholds=np.stack([r.thresholds for r in results]))
     val = dataset.subset("val")
     if tune and len(val):
         bundle.thresholds = tune_thresholds(val.labels, bundle.predict(val.spectra)[0])

@@ -19,7 +19,8 @@ class EvaluationError(ValueError):
 
 
 def evaluate_bundle(bundle: ModelBundle, ds: Dataset) -> dict:
-    """Ensemble metrics plus each member's own (at the bundle's thresholds), averaged."""
+    """Ensemble metrics (at the bundle's thresholds) plus each member's own metrics, averaged
+    over members; a member is scored at its own thresholds when the bundle has them."""
     if len(ds) == 0:
         raise EvaluationError("no spectra to evaluate")
     if tuple(ds.group_names) != tuple(bundle.group_names):
@@ -28,7 +29,8 @@ def evaluate_bundle(bundle: ModelBundle, ds: Dataset) -> dict:
         raise EvaluationError(f"dataset grid {ds.grid} differs from the model's {bundle.grid}")
     probs = 1.0 / (1.0 + np.exp(-bundle.member_logits(ds.spectra)))
     ens = evaluate_predictions(ds.labels, probs.mean(axis=0), bundle.thresholds, ds.group_names)
-    per = [evaluate_predictions(ds.labels, p, bundle.thresholds, ds.group_names) for p in probs]
+    member_t = bundle.member_thresholds if bundle.member_thresholds is not None else [bundle.thresholds] * len(probs)
+    per = [evaluate_predictions(ds.labels, p, t, ds.group_names) for p, t in zip(probs, member_t)]
     f1s = [m["molecular_f1"] for m in per]
     perf = [m["molecular_perfection"] for m in per]
     return {"ensemble": ens, "members_mean": {

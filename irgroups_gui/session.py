@@ -71,7 +71,7 @@ class Session:
     def clear(self) -> None:
         self.entries = []
         self._terms_cache.clear()
-        self.selection.update(entry=None, channel=None, position=None, region=None)
+        self.selection.update(entry=None, overlay=(), channel=None, position=None, region=None)
         self.entries_cleared.emit()
 
     def current(self) -> Entry | None:

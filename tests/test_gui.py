@@ -196,3 +196,16 @@ def test_bad_model_file_shows_in_the_status_bar(qtbot, tmp_path):
     qtbot.addWidget(w)
     qtbot.waitUntil(lambda: "Could not load model" in w.statusBar().currentMessage(), timeout=20000)
     assert "not a model folder" in w.statusBar().currentMessage()
+
+
+def test_clear_resets_the_selection_and_views(qtbot, window, tmp_path):
+    good, _, _ = _spectrum_files(tmp_path)
+    window.add_paths([str(p) for p in good])
+    qtbot.waitUntil(lambda: all(e.prediction is not None for e in window.session.entries), timeout=20000)
+    window.files.selectAll()
+    assert len(window.session.selection.overlay) == 3
+    window.session.clear()
+    assert window.files.count() == 0 and window.session.selection.overlay == ()
+    window.add_paths([str(good[0])])
+    qtbot.waitUntil(lambda: window.session.entries[0].prediction is not None, timeout=20000)
+    assert window.session.selection.entry == 0

@@ -38,8 +38,8 @@ class PatternsView(pg.GraphicsLayoutWidget):
             p.clear()
             p.setTitle("")
         if ps is None or sel.channel is None:
-            if ps is None and self.session.bundle is not None:
-                self.label.setText("this model has no stored patterns")
+            self.label.setText("this model has no stored patterns" if ps is None and self.session.bundle is not None
+                               else "hover a heatmap cell to see what its channel detects")
             return
         if sel.member != 0:
             self.label.setText("patterns are stored for member 1; choose member 1 to match channels")

@@ -51,7 +51,8 @@ class SpectrumView:
     def _shown(self) -> list[int]:
         sel = self.session.selection
         out = [] if sel.entry is None else [sel.entry]
-        return out + [i for i in sel.overlay if i != sel.entry][:5]
+        out += [i for i in sel.overlay if i != sel.entry][:5]
+        return [i for i in out if 0 <= i < len(self.session.entries)]
 
     def _selection_changed(self, fields: set[str]) -> None:
         if fields & {"entry", "overlay"}:
@@ -74,7 +75,11 @@ class SpectrumView:
         from core.preprocess import standardise
 
         shown = self._shown()
-        self.message.setVisible(not shown)
+        current = self.session.current()
+        failed = current is not None and current.status == "error"
+        self.message.setText(f"{current.name}: {current.prediction.error}" if failed
+                             else "Drop spectra here (JCAMP-DX, CSV or text)")
+        self.message.setVisible(not shown or failed)
         for k, i in enumerate(shown):
             entry = self.session.entries[i]
             pred = entry.prediction

@@ -1,0 +1,16 @@
+"""`make bench`: run every benchmark script in its own process and print their figures."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+SCRIPTS = ["bench_predict.py", "bench_train.py", "bench_gui.py"]
+
+if __name__ == "__main__":
+    failed = 0
+    for script in SCRIPTS:
+        print(f"== {script}", flush=True)
+        failed += subprocess.run([sys.executable, str(HERE / script), *sys.argv[1:]], cwd=HERE).returncode != 0
+    sys.exit(1 if failed else 0)
