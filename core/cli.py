@@ -178,24 +178,12 @@ def cmd_evaluate(args) -> int:
 
 
 # ---------------------------------------------------------------- predict
-def _expand(paths: list[str]) -> list[str]:
-    from core.io import SPECTRUM_SUFFIXES
-
-    out = []
-    for p in paths:
-        pp = Path(p)
-        if pp.is_dir():
-            out += [str(f) for f in sorted(pp.rglob("*")) if f.suffix.lower() in SPECTRUM_SUFFIXES]
-        else:
-            out.append(p)
-    return out
-
-
 def cmd_predict(args) -> int:
     from core.classify import classify_files
+    from core.io import expand_paths
 
     bundle = _load_model(args.model)
-    files = _expand(args.files)
+    files = expand_paths(args.files)
     if not files:
         raise CLIError("no spectrum files found")
     preds = []

@@ -15,7 +15,7 @@ import numpy as np
 
 from core import __version__
 from core.groups import GROUPS, GROUP_NAMES, label_mol, mol_formula, mol_from_identifier, parse_formula
-from core.io import SPECTRUM_SUFFIXES, csv_rows, iter_zip_spectra, read_spectra
+from core.io import csv_rows, expand_paths, iter_zip_spectra, read_spectra
 from core.preprocess import DEFAULT_GRID, Grid, normalise, resample_batch, standardise
 from core.spectrum import SpectrumReadError
 
@@ -111,9 +111,8 @@ def iter_sources(spectra: str | Path) -> Iterator[tuple[str, bytes | None]]:
     if not p.exists():
         raise DatasetError(f"{p}: no such file or folder")
     if p.is_dir():
-        for f in sorted(p.rglob("*")):
-            if f.is_file() and f.suffix.lower() in SPECTRUM_SUFFIXES:
-                yield str(f), None
+        for f in expand_paths([str(p)]):
+            yield f, None
     elif p.suffix.lower() == ".zip":
         yield from iter_zip_spectra(p)
     else:

@@ -14,7 +14,7 @@ from core.jcamp import MAX_BYTES, parse_jcamp
 from core.spectrum import Spectrum, SpectrumReadError
 
 __all__ = ["Spectrum", "SpectrumReadError", "read_spectra", "read_spectrum", "iter_zip_spectra",
-           "SPECTRUM_SUFFIXES"]
+           "expand_paths", "SPECTRUM_SUFFIXES"]
 
 SPECTRUM_SUFFIXES = {".jdx", ".dx", ".jcamp", ".jcm", ".csv", ".txt", ".tsv", ".dat", ".xy"}
 _NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
@@ -113,6 +113,18 @@ def read_spectra(path: str | Path, data: bytes | None = None) -> list[Spectrum]:
 def read_spectrum(path: str | Path, data: bytes | None = None) -> Spectrum:
     """The first spectrum in a file."""
     return read_spectra(path, data)[0]
+
+
+def expand_paths(paths: list[str]) -> list[str]:
+    """Files as given, and the spectrum files inside any folders (recursively, sorted)."""
+    out = []
+    for p in paths:
+        pp = Path(p)
+        if pp.is_dir():
+            out += [str(f) for f in sorted(pp.rglob("*")) if f.is_file() and f.suffix.lower() in SPECTRUM_SUFFIXES]
+        else:
+            out.append(str(pp))
+    return out
 
 
 def iter_zip_spectra(zip_path: str | Path) -> Iterator[tuple[str, bytes]]:

@@ -20,7 +20,8 @@ def self_test(model: str | None) -> int:
     for p in classify_files([str(s) for s in samples], bundle):
         if p.ok:
             present = [n for n, f in zip(bundle.group_names, p.present) if f]
-            print(f"{p.name}: {', '.join(present) or '(none)'}")
+            cautions = f"  [caution: {'; '.join(p.warnings)}]" if p.warnings else ""
+            print(f"{p.name}: {', '.join(present) or '(none)'}{cautions}")
         else:
             failed += 1
             print(f"{p.source}: error: {p.error}")

@@ -4,20 +4,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from core.io import SPECTRUM_SUFFIXES
-
-
-def expand_paths(paths: list[str]) -> list[str]:
-    """Files as given, and the spectrum files inside any folders (recursively)."""
-    out = []
-    for p in paths:
-        pp = Path(p)
-        if pp.is_dir():
-            out += [str(f) for f in sorted(pp.rglob("*")) if f.is_file() and f.suffix.lower() in SPECTRUM_SUFFIXES]
-        else:
-            out.append(str(pp))
-    return out
-
 
 def load_model(path: str | None = None):
     """(bundle, explainer, patterns) for a model folder, or the bundled default model."""

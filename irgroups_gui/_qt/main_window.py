@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QProgressBar,
                                QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
+from core.io import expand_paths
 from irgroups_gui._qt import theme
 from irgroups_gui._qt.file_list import FileList
 from irgroups_gui._qt.linked_plots import LinkedPlots
@@ -19,7 +20,7 @@ from irgroups_gui._qt.patterns_view import PatternsView
 from irgroups_gui._qt.probability_panel import ProbabilityPanel
 from irgroups_gui._qt.training_tab import TrainingTab
 from irgroups_gui._qt.worker import Worker, thread_worker
-from irgroups_gui.jobs import classify_paths, expand_paths, load_model
+from irgroups_gui.jobs import classify_paths, load_model
 from irgroups_gui.session import Session
 
 CHUNK = 32

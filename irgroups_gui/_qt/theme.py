@@ -12,18 +12,14 @@ REGION = (40, 160, 80, 70)
 SPECTRUM_COLOURS = [(20, 20, 20), (31, 119, 180), (44, 160, 44), (148, 103, 189), (140, 86, 75), (23, 190, 207)]
 
 
+# ColorBrewer RdBu reversed (matplotlib's "RdBu_r", used by the CLI figures), 11 stops
+_RDBU_R = [(5, 48, 97), (33, 102, 172), (67, 147, 195), (146, 197, 222), (209, 229, 240), (247, 247, 247),
+           (253, 219, 199), (244, 165, 130), (214, 96, 77), (178, 24, 43), (103, 0, 31)]
+
+
 def diverging() -> pg.ColorMap:
     """Blue-white-red for signed maps (weights and evidence), as in the CLI figures."""
-    return pg.colormap.get("RdBu_r", source="matplotlib") if _has_mpl() else pg.ColorMap(
-        [0, 0.5, 1], [(33, 102, 172), (247, 247, 247), (178, 24, 43)])
-
-
-def _has_mpl() -> bool:
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return pg.ColorMap([i / 10 for i in range(11)], _RDBU_R)
 
 
 def configure() -> None:
