@@ -30,6 +30,8 @@ class LinkedPlots(QWidget):
         lay.addItem(bars[1], row=2, col=1)
         for row, stretch in enumerate((5, 3, 3, 2)):
             lay.layout.setRowStretchFactor(row, stretch)
+        lay.layout.setColumnStretchFactor(0, 1)
+        lay.layout.setColumnStretchFactor(1, 0)
         self.plots = [spectrum, weights, evidence, per_window]
         for p in self.plots:
             p.getAxis("left").setWidth(AXIS_WIDTH)
@@ -37,6 +39,9 @@ class LinkedPlots(QWidget):
             p.invertX(True)
             if p is not spectrum:
                 p.setXLink(spectrum)
+        spectrum.setXRange(4000, 500, padding=0.01)
+        for p in (weights, evidence):
+            p.setYRange(-0.5, 7.5, padding=0)
         self.info = QLabel("")
         self.member = QSpinBox()
         self.member.setPrefix("member ")

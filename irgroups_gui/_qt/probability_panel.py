@@ -24,6 +24,7 @@ class ProbabilityPanel(pg.PlotWidget):
         self.plot.hideButtons()
         self.plot.invertY(True)
         self.plot.setTitle("functional groups")
+        self.plot.getAxis("left").setWidth(150)
         self.bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
         self.errors = pg.ErrorBarItem(pen=pg.mkPen((60, 60, 60), width=1))
         self.thresholds = pg.ScatterPlotItem(symbol="|", size=16, pen=pg.mkPen((0, 0, 0), width=2))

@@ -20,7 +20,6 @@ class SpectrumView:
         self.plot = plot
         theme.style_plot(self.plot, "wavenumber / cm-1", "absorbance (normalised)")
         self.plot.invertX(True)
-        self.plot.setXRange(4000, 500, padding=0.01)
         self.plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
         self.plot.setMouseEnabled(x=True, y=False)
         self._curves: list[pg.PlotDataItem] = []
