@@ -127,11 +127,12 @@ def cmd_train(args) -> int:
 
     def on_event(e):
         if e.kind == "batch":
-            bar.update(e.batch, e.n_batches, f"seed {e.seed} epoch {e.epoch} loss {e.train_loss:.3f}")
+            bar.update(e.batch, e.n_batches, f"seed {e.seed} epoch {e.epoch} loss {e.train_loss:.3f} "
+                       f"({e.eta:.0f} s left in epoch)")
         else:
             bar.update(e.n_batches, e.n_batches, f"seed {e.seed} epoch {e.epoch} train {e.train_loss:.4f} "
                        f"val {e.val_loss:.4f} molF1 {e.val_metrics['val_molecular_f1']:.3f} "
-                       f"best {e.best_epoch}", force=not bar.tty)
+                       f"best {e.best_epoch}; at least {e.eta:.0f} s left for this seed", force=not bar.tty)
 
     trained = train_bundle(ds, config, seeds, {"recipe": args.recipe, "config": vars(config),
                                                "dataset": Path(args.dataset).name}, callback=on_event)
