@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="*", help="spectra to open")
     parser.add_argument("--model", help="model folder (default: the bundled model)")
     parser.add_argument("--self-test", action="store_true", help="load the model, classify the samples, exit")
+    parser.add_argument("--exit-when-ready", action="store_true",
+                        help="print when the window is visible and the model loaded, then quit (start-up timing)")
     args = parser.parse_args(argv)
     if args.self_test:
         return self_test(args.model)
@@ -45,6 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("IR Groups")
     window = MainWindow(model_path=args.model)
     window.show()
+    if args.exit_when_ready:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: print("window visible", flush=True))
+        window.session.model_changed.connect(lambda: (print("model ready", flush=True), window.close()))
     if args.files:
         window.add_paths(args.files)
     return app.exec()
