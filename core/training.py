@@ -109,11 +109,11 @@ class Trainer:
     """Trains one model; `stop()` (from any thread) ends training after the current batch,
     keeping the best weights so far."""
 
-    def __init__(self, dataset: Dataset, config: TrainConfig = TrainConfig(),
+    def __init__(self, dataset: Dataset, config: TrainConfig | None = None,
                  model_config: ModelConfig | None = None,
                  callback: Callable[[TrainEvent], None] | None = None):
         self.dataset = dataset
-        self.config = config
+        self.config = config or TrainConfig()
         self.model_config = model_config or ModelConfig(input_length=dataset.grid.n,
                                                         n_groups=len(dataset.group_names))
         self.callback = callback
@@ -201,10 +201,11 @@ class Trainer:
                            time.perf_counter() - t0)
 
 
-def train_ensemble(dataset: Dataset, seeds: list[int], config: TrainConfig = TrainConfig(),
+def train_ensemble(dataset: Dataset, seeds: list[int], config: TrainConfig | None = None,
                    callback: Callable[[TrainEvent], None] | None = None,
                    trainer_hook: Callable[[Trainer], None] | None = None) -> list[TrainResult]:
     """Train one model per seed; `trainer_hook` receives each Trainer (e.g. to stop it)."""
+    config = config or TrainConfig()
     results = []
     for seed in seeds:
         trainer = Trainer(dataset, TrainConfig(**(asdict(config) | {"seed": seed})), callback=callback)

@@ -1,6 +1,5 @@
 """The CNN, receptive fields, metrics, training, cancellation and model files."""
 import json
-import threading
 
 import numpy as np
 import pytest
