@@ -253,6 +253,7 @@ class TrainingTab(QWidget):
 
     def _finished(self, trained) -> None:
         self.trained = trained
+        self.progress.setValue(self.progress.maximum())
         rep = trained.report["ensemble"]
         names = sorted(rep["groups"], key=lambda n: -rep["groups"][n]["proportion"])
         self.table.setRowCount(len(names))
