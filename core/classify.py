@@ -1,6 +1,7 @@
 """From files to group probabilities, with the checks that say when not to trust the model."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,6 +82,12 @@ def classify_spectra(spectra: list[Spectrum], bundle: ModelBundle) -> list[Predi
         for i, p in enumerate(ok):
             p.mean, p.std, p.present, p.model_input = mean[i], std[i], present[i], batch[i]
     return preds
+
+
+def classify_in_chunks(paths: list[str], bundle: ModelBundle, chunk: int = 256) -> Iterator[tuple[int, list[Prediction]]]:
+    """(start index, predictions) for successive chunks of files: bounded memory, progress."""
+    for start in range(0, len(paths), chunk):
+        yield start, classify_files(paths[start:start + chunk], bundle)
 
 
 def classify_files(paths: list[str | Path], bundle: ModelBundle) -> list[Prediction]:

@@ -46,11 +46,10 @@ class ProgressLine:
 
 def _load_model(path: str | None):
     from core.bundle import BundleError, load_bundle
-    from core.resources import default_model_path
+    from core.resources import model_path
 
-    target = Path(path) if path else default_model_path()
     try:
-        return load_bundle(target)
+        return load_bundle(model_path(path))
     except BundleError as exc:
         raise CLIError(str(exc)) from None
 
@@ -180,16 +179,14 @@ def cmd_evaluate(args) -> int:
 
 # ---------------------------------------------------------------- predict
 def cmd_predict(args) -> int:
-    from core.classify import classify_files
+    from core.classify import classify_in_chunks
     from core.io import expand_paths
 
     bundle = _load_model(args.model)
     files = expand_paths(args.files)
     if not files:
         raise CLIError("no spectrum files found")
-    preds = []
-    for i in range(0, len(files), 256):
-        preds += classify_files(files[i:i + 256], bundle)
+    preds = [p for _, chunk in classify_in_chunks(files, bundle) for p in chunk]
     names = bundle.group_names
     if args.format == "json":
         out = []

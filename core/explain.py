@@ -192,17 +192,12 @@ def alignment_table(bundle: ModelBundle, x_test: np.ndarray | None = None,
 
 
 def _positive_evidence_by_group(bundle: ModelBundle, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """(groups, positions): positive evidence summed over channels, members and the spectra
-    that carry each group."""
+    """(groups, positions): positive evidence per window (summed over channels), summed over
+    members and over the spectra that carry each group."""
     total = np.zeros((len(bundle.group_names), bundle.members[0].n_positions))
     for m in bundle.members:
-        z = latent(m, x)  # (n, C, P)
-        w = m.dense_weights()  # (G, C, P)
-        for j in range(w.shape[0]):
-            rows = np.flatnonzero(y[:, j])
-            if rows.size:
-                terms = np.einsum("ncp,cp->np", z[rows], w[j])
-                total[j] += np.clip(terms, 0, None).sum(axis=0)
+        per_window = np.einsum("ncp,gcp->ngp", latent(m, x), m.dense_weights())  # (n, G, P)
+        total += np.einsum("ngp,ng->gp", np.clip(per_window, 0, None), y.astype(np.float64))
     return total
 
 

@@ -15,6 +15,11 @@ def default_model_path() -> Path:
     return resource_path("models", "default")
 
 
+def model_path(path: str | Path | None) -> Path:
+    """The given model folder, or the bundled default model when none is given."""
+    return Path(path) if path else default_model_path()
+
+
 def sample_files() -> list[Path]:
     """The bundled sample spectra (NIST SRD 69, cited in resources/samples/README.md)."""
     folder = resource_path("samples")

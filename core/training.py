@@ -168,10 +168,8 @@ class Trainer:
                                              eta=per_batch * (n_batches - b - 1)))
             if cancelled:
                 break
-            model.eval()
-            with torch.inference_mode():
-                logits = torch.cat([model(xv[i:i + 2048]) for i in range(0, len(xv), 2048)])
-                val_loss = weighted_bce(logits, yv, w_pos, w_neg).item()
+            logits = torch.from_numpy(predict_logits(model, xv))
+            val_loss = weighted_bce(logits, yv, w_pos, w_neg).item()
             prob = torch.sigmoid(logits).numpy()
             vm = evaluate_predictions(val.labels, prob, np.full(prob.shape[1], 0.5), val.group_names)
             summary = {"epoch": epoch, "train_loss": total / len(xt), "val_loss": val_loss,

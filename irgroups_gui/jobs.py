@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 
 def load_model(path: str | None = None):
@@ -10,17 +9,17 @@ def load_model(path: str | None = None):
     from core.bundle import load_bundle
     from core.explain import Explainer
     from core.patterns import load_patterns
-    from core.resources import default_model_path
+    from core.resources import model_path
 
-    target = Path(path) if path else default_model_path()
+    target = model_path(path)
     bundle = load_bundle(target)
     return bundle, Explainer(bundle), load_patterns(target)
 
 
 def classify_paths(paths: list[str], bundle, chunk: int, progress: Callable[[tuple[int, list]], None]) -> int:
     """Classify files in chunks, reporting (start index, predictions) after each chunk."""
-    from core.classify import classify_files
+    from core.classify import classify_in_chunks
 
-    for start in range(0, len(paths), chunk):
-        progress((start, classify_files(paths[start:start + chunk], bundle)))
+    for done in classify_in_chunks(paths, bundle, chunk):
+        progress(done)
     return len(paths)

@@ -125,14 +125,20 @@ def dataset_file(tmp_path, small_dataset):
     return path
 
 
-def test_live_training_keeps_the_event_loop_turning(qtbot, dataset_file):
+@pytest.fixture
+def tab(qtbot, dataset_file):
+    """A training tab on the small dataset, batch size 16."""
     from irgroups_gui._qt.training_tab import TrainingTab
 
-    tab = TrainingTab()
-    qtbot.addWidget(tab)
-    tab.dataset.setText(str(dataset_file))
+    t = TrainingTab()
+    qtbot.addWidget(t)
+    t.dataset.setText(str(dataset_file))
+    t.batch.setValue(16)
+    return t
+
+
+def test_live_training_keeps_the_event_loop_turning(qtbot, tab):
     tab.epochs.setValue(4)
-    tab.batch.setValue(16)
     ticks = []
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
@@ -149,15 +155,9 @@ def test_live_training_keeps_the_event_loop_turning(qtbot, dataset_file):
     assert len(ticks) > 20 and gaps.max() < 1.0, f"longest gap {gaps.max():.3f} s"
 
 
-def test_stop_is_prompt_and_keeps_best(qtbot, dataset_file):
-    from irgroups_gui._qt.training_tab import TrainingTab
-
-    tab = TrainingTab()
-    qtbot.addWidget(tab)
-    tab.dataset.setText(str(dataset_file))
+def test_stop_is_prompt_and_keeps_best(qtbot, tab):
     tab.epochs.setValue(500)
     tab.patience.setValue(500)
-    tab.batch.setValue(16)
     worker = tab.start()
     qtbot.waitUntil(lambda: len(tab.curves.ex) >= 2, timeout=60000)
     t0 = time.perf_counter()
