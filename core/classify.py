@@ -28,6 +28,11 @@ class Prediction:
     warnings: list[str] = field(default_factory=list)
     spectrum: Spectrum | None = None
     model_input: np.ndarray | None = None
+    index: int = 0  # position of the spectrum within its file (multi-spectrum files)
+    phase: str = ""  # phase class used for the prediction (gas, liquid, kbr, mull, solution, atr, unknown)
+    phase_source: str = ""  # "file", "user" or "inferred"
+    in_domain: bool | None = None  # False: the spectrum is unlike what the model was trained on
+    novelty: float | None = None  # the novelty score behind in_domain
 
     @property
     def ok(self) -> bool:
