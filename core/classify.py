@@ -9,6 +9,7 @@ import numpy as np
 
 from core.bundle import ModelBundle
 from core.io import read_spectra
+from core.phase import normalise_phase, phase_from_state
 from core.preprocess import coverage, normalise, resample_batch, standardise
 from core.spectrum import Spectrum, SpectrumReadError
 
@@ -63,11 +64,21 @@ def check_spectrum(s: Spectrum, x: np.ndarray, bundle: ModelBundle) -> tuple[str
     return None, cautions
 
 
-def classify_spectra(spectra: list[Spectrum], bundle: ModelBundle) -> list[Prediction]:
-    """Predictions for already-read spectra (one batch through the ensemble)."""
+def resolve_phase(s: Spectrum, phase: str = "auto") -> tuple[str, str]:
+    """(phase class, source): the user's choice, else the file's ##STATE, else unknown."""
+    if phase != "auto":
+        return normalise_phase(phase), "user"
+    state = s.meta.get("STATE", "")
+    return (phase_from_state(state), "file") if state else ("unknown", "")
+
+
+def classify_spectra(spectra: list[Spectrum], bundle: ModelBundle, phase: str = "auto") -> list[Prediction]:
+    """Predictions for already-read spectra (one batch through the ensemble). `phase` is
+    'auto' (from each file) or one of core.phase.PHASES for all of them."""
     preds, xs, ys, ok = [], [], [], []
     for s in spectra:
         p = Prediction(source=s.source, name=s.name, spectrum=s)
+        p.phase, p.phase_source = resolve_phase(s, phase)
         p.error = refusal(s)
         if p.error is None:
             try:
@@ -89,13 +100,14 @@ def classify_spectra(spectra: list[Spectrum], bundle: ModelBundle) -> list[Predi
     return preds
 
 
-def classify_in_chunks(paths: list[str], bundle: ModelBundle, chunk: int = 256) -> Iterator[tuple[int, list[Prediction]]]:
+def classify_in_chunks(paths: list[str], bundle: ModelBundle, chunk: int = 256,
+                       phase: str = "auto") -> Iterator[tuple[int, list[Prediction]]]:
     """(start index, predictions) for successive chunks of files: bounded memory, progress."""
     for start in range(0, len(paths), chunk):
-        yield start, classify_files(paths[start:start + chunk], bundle)
+        yield start, classify_files(paths[start:start + chunk], bundle, phase)
 
 
-def classify_files(paths: list[str | Path], bundle: ModelBundle) -> list[Prediction]:
+def classify_files(paths: list[str | Path], bundle: ModelBundle, phase: str = "auto") -> list[Prediction]:
     """One Prediction per file (its first spectrum); unreadable files give error entries."""
     spectra, order = [], []
     for path in paths:
@@ -104,5 +116,5 @@ def classify_files(paths: list[str | Path], bundle: ModelBundle) -> list[Predict
             order.append(None)
         except SpectrumReadError as exc:
             order.append(Prediction(source=str(path), name=Path(path).name, error=exc.problem))
-    done = iter(classify_spectra(spectra, bundle))
+    done = iter(classify_spectra(spectra, bundle, phase))
     return [o if o is not None else next(done) for o in order]

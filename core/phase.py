@@ -1,0 +1,44 @@
+"""Sample phase / medium classes, parsed from free-text states such as JCAMP `##STATE`.
+
+The classes follow what the medium does to a spectrum, not the physical state alone:
+- gas: sharp, free O-H/N-H bands, no matrix bands.
+- liquid: neat films and melts; H-bonded bands, no matrix bands.
+- kbr: KBr (or other halide) pellets and discs; H-bonded, water and scattering baselines.
+- mull: Nujol/mineral oil/Fluorolube (split) mulls; the mulling agent's own bands.
+- solution: CCl4, CS2, CHCl3, ... solutions; solvent-blocked regions.
+- atr: attenuated total reflection; intensities grow toward low wavenumber.
+- unknown: nothing said, or a state that fits none of the above (e.g. plain "SOLID").
+"""
+from __future__ import annotations
+
+import re
+
+PHASES = ("gas", "liquid", "kbr", "mull", "solution", "atr", "unknown")
+CONDENSED = ("liquid", "kbr", "mull", "solution", "atr")
+
+# order matters: the first class whose pattern matches wins ("SOLID (NUJOL MULL)" is a mull)
+_RULES: tuple[tuple[str, str], ...] = (
+    ("atr", r"\bATR\b|ATTENUATED"),
+    ("mull", r"MULL|NUJOL|FLUOROLUBE|PARAFFIN OIL|MINERAL OIL|HALOCARBON"),
+    ("kbr", r"KBR|KCL|CSI|PELLET|DISC|DISK|PRESSING"),
+    ("solution", r"SOLUTION|\bIN (CCL4|CS2|CHCL3|CDCL3|C2CL4|CH2CL2)|CCL4|CS2|CHCL3"),
+    ("gas", r"\bGAS\b|VAPOU?R"),
+    ("liquid", r"LIQUID|NEAT|FILM|MELT|BETWEEN SALTS|CAPILLARY"),
+)
+
+
+def phase_from_state(state: str | None) -> str:
+    """The phase class of a free-text sample state ('' or unrecognised -> 'unknown')."""
+    s = (state or "").upper()
+    for phase, pattern in _RULES:
+        if re.search(pattern, s):
+            return phase
+    return "unknown"
+
+
+def normalise_phase(name: str) -> str:
+    """A user-given phase name as one of PHASES (or 'auto'); ValueError names the choices."""
+    n = name.strip().lower()
+    if n == "auto" or n in PHASES:
+        return n
+    raise ValueError(f"unknown phase {name!r}; use auto, {', '.join(PHASES)}")
