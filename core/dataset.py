@@ -15,6 +15,7 @@ import numpy as np
 from core import __version__
 from core.groups import GROUPS, GROUP_NAMES, label_mol, mol_formula, mol_from_identifier, parse_formula
 from core.io import csv_rows, expand_paths, iter_zip_spectra, read_spectra
+from core.phase import CONDENSED, PHASES, phase_from_state
 from core.preprocess import DEFAULT_GRID, Grid, normalise, resample_batch, standardise
 from core.spectrum import SpectrumReadError
 
@@ -39,6 +40,11 @@ class Dataset:
     grid: Grid = DEFAULT_GRID
     group_names: tuple[str, ...] = GROUP_NAMES
     provenance: dict = field(default_factory=dict)
+    phases: list[str] = field(default_factory=list)  # core.phase class per spectrum
+
+    def __post_init__(self) -> None:
+        if not self.phases:
+            self.phases = ["gas" if self.provenance.get("gas_only") else "unknown"] * len(self.ids)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -57,10 +63,19 @@ class Dataset:
             return self
         if which not in SPLITS:
             raise DatasetError(f"unknown split {which!r}; use train, val, test or all")
-        idx = np.flatnonzero(self.split == SPLITS[which])
+        return self.take(np.flatnonzero(self.split == SPLITS[which]))
+
+    def take(self, idx: np.ndarray) -> "Dataset":
+        """The rows at the given indices."""
         return Dataset(self.spectra[idx], self.labels[idx], [self.ids[i] for i in idx],
                        [self.names[i] for i in idx], [self.identifiers[i] for i in idx],
-                       self.split[idx], self.grid, self.group_names, self.provenance)
+                       self.split[idx], self.grid, self.group_names, self.provenance,
+                       [self.phases[i] for i in idx])
+
+    def phase_subset(self, phases: str | tuple[str, ...]) -> "Dataset":
+        """The rows whose phase class is one of `phases` ('condensed' = every condensed class)."""
+        wanted = set(CONDENSED) if phases == "condensed" else {phases} if isinstance(phases, str) else set(phases)
+        return self.take(np.array([i for i, p in enumerate(self.phases) if p in wanted], dtype=int))
 
     def prevalence(self) -> np.ndarray:
         return self.labels.mean(axis=0) if len(self) else np.zeros(len(self.group_names))
@@ -77,6 +92,22 @@ def random_split(n: int, seed: int = 0, fractions: tuple[float, float, float] = 
     return split
 
 
+def grouped_split(keys: list[str], strata: list[str], seed: int = 0,
+                  fractions: tuple[float, float, float] = (0.7, 0.15, 0.15)) -> np.ndarray:
+    """Split by compound, stratified: each stratum is split with `random_split` over its
+    spectra, then every spectrum follows its compound's first spectrum, so all spectra of a
+    compound (same key) land in one part. With unique keys this equals random_split, so a
+    source's split does not change when other sources are merged with it."""
+    split = np.zeros(len(keys), dtype=np.uint8)
+    for stratum in dict.fromkeys(strata):
+        idx = [i for i, s in enumerate(strata) if s == stratum]
+        split[idx] = random_split(len(idx), seed, fractions)
+    first: dict[str, int] = {}
+    for i, k in enumerate(keys):
+        split[i] = split[first.setdefault(k, i)]
+    return split
+
+
 @dataclass
 class BuildReport:
     """What a dataset build read, skipped (with reasons) and labelled."""
@@ -85,6 +116,7 @@ class BuildReport:
     labelled: int = 0
     skipped: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     group_counts: dict[str, int] = field(default_factory=dict)
+    phase_counts: dict[str, int] = field(default_factory=dict)
 
     def skip(self, reason: str, name: str, detail: str = "") -> None:
         self.skipped.setdefault(reason, []).append((name, detail))
@@ -97,6 +129,8 @@ class BuildReport:
                 lines.append(f"    {name}{': ' + detail if detail else ''}")
             if len(items) > 5:
                 lines.append(f"    ... and {len(items) - 5} more")
+        if self.phase_counts:
+            lines.append("per phase: " + ", ".join(f"{k} {v}" for k, v in self.phase_counts.items()))
         if self.labelled:
             lines.append("per-group counts (share):")
             for name, c in self.group_counts.items():
@@ -136,74 +170,105 @@ def load_structures(path: str | Path) -> dict[str, dict[str, str]]:
     for r in rows:
         key = Path(r[file_col].strip()).name
         out[key] = {"identifier": r[id_col].strip(), "name": r.get(cols.get("name", ""), "") or "",
-                    "cas": r.get(cols.get("cas", ""), "") or ""}
+                    "cas": r.get(cols.get("cas", ""), "") or "", "state": r.get(cols.get("state", ""), "") or ""}
     return out
 
 
-def build_dataset(spectra: str | Path, structures: str | Path, grid: Grid = DEFAULT_GRID,
+def build_dataset(spectra: str | Path | list, structures: str | Path | list, grid: Grid = DEFAULT_GRID,
                   gas_only: bool = True, check_formula: bool = True, split_seed: int = 0,
                   progress: Progress | None = None) -> tuple[Dataset, BuildReport]:
-    """Read every spectrum, match it to its structure, filter, label and resample."""
-    table = load_structures(structures)
-    sources = list(iter_sources(spectra))
+    """Read every spectrum, match it to its structure, filter, label and resample.
+
+    `spectra` and `structures` may be lists of equal length: several sources (e.g. gas and
+    condensed collections) in one dataset. Each spectrum records its phase class (from
+    ##STATE, else the CSV's state column); the split is by compound (InChIKey) and
+    stratified by phase."""
+    pairs = list(zip(*(v if isinstance(v, list) else [v] for v in (spectra, structures))))
+    if not pairs or (isinstance(spectra, list) and len(spectra) != len(structures)):
+        raise DatasetError("give one structures CSV for each spectra source")
     report = BuildReport()
-    xs, ys, labels, ids, names, idents = [], [], [], [], [], []
-    for i, (name, data) in enumerate(sources):
+    rows: dict[str, list] = {k: [] for k in ("x", "y", "labels", "ids", "names", "idents", "phases", "keys",
+                                             "source")}
+    sources = [(k, name, data, table) for k, (spectra_k, structures_k) in enumerate(pairs)
+               for table in [load_structures(structures_k)] for name, data in iter_sources(spectra_k)]
+    for i, (k, name, data, table) in enumerate(sources):
         report.files += 1
         if progress and (i % 100 == 0 or i == len(sources) - 1):
             progress(i + 1, len(sources), name)
-        base = Path(name).name
-        row = table.get(base)
-        if row is None:
-            report.skip("no structure in the CSV", base)
-            continue
-        try:
-            s = read_spectra(name, data)[0]
-        except SpectrumReadError as exc:
-            report.skip("unreadable", base, exc.problem)
-            continue
-        if not s.is_infrared:
-            report.skip("not an infrared spectrum", base, s.meta.get("DATATYPE", s.kind))
-            continue
-        state = s.meta.get("STATE", "")
-        if gas_only and state and "gas" not in state.lower():
-            report.skip("not gas phase", base, state)
-            continue
-        mol = mol_from_identifier(row["identifier"])
-        if mol is None:
-            report.skip("structure not readable by RDKit", base, row["identifier"][:60])
-            continue
-        if check_formula and s.meta.get("MOLFORM"):
-            want, got = parse_formula(s.meta["MOLFORM"]), mol_formula(mol)
-            if want != got:
-                report.skip("formula mismatch (structure disagrees with ##MOLFORM)", base,
-                            f"{s.meta['MOLFORM']} vs {''.join(f'{k}{v}' for k, v in sorted(got.items()))}")
-                continue
-        try:
-            x, a = standardise(s)
-        except SpectrumReadError as exc:
-            report.skip("unusable units", base, exc.problem)
-            continue
-        xs.append(x)
-        ys.append(a)
-        labels.append(label_mol(mol))
-        ids.append(base)
-        names.append(row["name"] or s.title)
-        idents.append(row["identifier"])
-    if not ids:
+        if _read_one(name, data, table, gas_only, check_formula, report, rows):
+            rows["source"].append(k)
+    if not rows["ids"]:
         raise DatasetError(f"{spectra}: no labelled spectra ({report.files} files read)")
-    X = normalise(resample_batch(xs, ys, grid))
-    Y = np.asarray(labels, dtype=np.uint8)
-    report.labelled = len(ids)
+    X = normalise(resample_batch(rows["x"], rows["y"], grid))
+    Y = np.asarray(rows["labels"], dtype=np.uint8)
+    report.labelled = len(rows["ids"])
     report.group_counts = {n: int(c) for n, c in zip(GROUP_NAMES, Y.sum(axis=0))}
+    report.phase_counts = {p: rows["phases"].count(p) for p in PHASES if p in rows["phases"]}
     provenance = {
-        "source": str(spectra), "structures": str(structures), "gas_only": gas_only,
+        "source": [str(a) for a, _ in pairs], "structures": [str(b) for _, b in pairs], "gas_only": gas_only,
         "check_formula": check_formula, "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "software": f"irgroups {__version__}", "files_read": report.files,
         "skipped": {k: len(v) for k, v in report.skipped.items()}, "split_seed": split_seed,
+        "split": "by compound (InChIKey), stratified by phase", "phase_counts": report.phase_counts,
     }
-    ds = Dataset(X, Y, ids, names, idents, random_split(len(ids), split_seed), grid, GROUP_NAMES, provenance)
+    # strata are (source, phase): a source's split does not depend on what else is merged with it
+    split = grouped_split(rows["keys"], [f"{src}:{ph}" for src, ph in zip(rows["source"], rows["phases"])], split_seed)
+    ds = Dataset(X, Y, rows["ids"], rows["names"], rows["idents"], split, grid, GROUP_NAMES, provenance,
+                 rows["phases"])
     return ds, report
+
+
+def _read_one(name: str, data: bytes | None, table: dict, gas_only: bool, check_formula: bool,
+              report: BuildReport, rows: dict[str, list]) -> bool:
+    """Read, filter and label one file, appending to `rows` (True) or recording why it was skipped."""
+    base = Path(name).name
+    row = table.get(base)
+    if row is None:
+        report.skip("no structure in the CSV", base)
+        return False
+    try:
+        s = read_spectra(name, data)[0]
+    except SpectrumReadError as exc:
+        report.skip("unreadable", base, exc.problem)
+        return False
+    if not s.is_infrared:
+        report.skip("not an infrared spectrum", base, s.meta.get("DATATYPE", s.kind))
+        return False
+    state = s.meta.get("STATE", "") or row["state"]
+    if gas_only and state and "gas" not in state.lower():
+        report.skip("not gas phase", base, state)
+        return False
+    mol = mol_from_identifier(row["identifier"])
+    if mol is None:
+        report.skip("structure not readable by RDKit", base, row["identifier"][:60])
+        return False
+    if check_formula and s.meta.get("MOLFORM"):
+        want, got = parse_formula(s.meta["MOLFORM"]), mol_formula(mol)
+        if want != got:
+            report.skip("formula mismatch (structure disagrees with ##MOLFORM)", base,
+                        f"{s.meta['MOLFORM']} vs {''.join(f'{k}{v}' for k, v in sorted(got.items()))}")
+            return False
+    try:
+        x, a = standardise(s)
+    except SpectrumReadError as exc:
+        report.skip("unusable units", base, exc.problem)
+        return False
+    rows["x"].append(x)
+    rows["y"].append(a)
+    rows["labels"].append(label_mol(mol))
+    rows["ids"].append(base)
+    rows["names"].append(row["name"] or s.title)
+    rows["idents"].append(row["identifier"])
+    rows["phases"].append(phase_from_state(state) if state else ("gas" if gas_only else "unknown"))
+    rows["keys"].append(compound_key(mol))
+    return True
+
+
+def compound_key(mol) -> str:
+    """The compound identity used to keep all spectra of one compound in one split part."""
+    from rdkit import Chem
+
+    return Chem.MolToInchiKey(mol) or Chem.MolToSmiles(mol)
 
 
 def save_dataset(ds: Dataset, path: str | Path) -> None:
@@ -221,10 +286,11 @@ def save_dataset(ds: Dataset, path: str | Path) -> None:
             f.create_dataset("split", data=ds.split)
             f.create_dataset("wavenumbers", data=ds.grid.x)
             str_dt = h5py.string_dtype()
-            for key, values in (("ids", ds.ids), ("names", ds.names), ("identifiers", ds.identifiers)):
+            for key, values in (("ids", ds.ids), ("names", ds.names), ("identifiers", ds.identifiers),
+                                ("phases", ds.phases)):
                 f.create_dataset(key, data=np.array(values, dtype=object), dtype=str_dt)
             f.attrs["format"] = "irgroups-dataset"
-            f.attrs["format_version"] = 1
+            f.attrs["format_version"] = 2
             f.attrs["grid"] = json.dumps(ds.grid.to_dict())
             f.attrs["groups"] = json.dumps([{"name": g.name, "smarts": g.smarts} for g in GROUPS
                                             if g.name in ds.group_names])
@@ -254,7 +320,8 @@ def load_dataset(path: str | Path) -> Dataset:
                 names=[s.decode() if isinstance(s, bytes) else s for s in f["names"][()]],
                 identifiers=[s.decode() if isinstance(s, bytes) else s for s in f["identifiers"][()]],
                 split=f["split"][()].astype(np.uint8), grid=Grid.from_dict(json.loads(f.attrs["grid"])),
-                group_names=groups, provenance=json.loads(f.attrs["provenance"]))
+                group_names=groups, provenance=json.loads(f.attrs["provenance"]),
+                phases=[s.decode() if isinstance(s, bytes) else s for s in f["phases"][()]] if "phases" in f else [])
             stored_hash = f.attrs["content_hash"]
     except DatasetError:
         raise

@@ -83,3 +83,59 @@ def test_nist_gas_build():
     assert 20 <= len(report.skipped["formula mismatch (structure disagrees with ##MOLFORM)"]) <= 35
     prev = dict(zip(ds.group_names, ds.prevalence()))
     assert 0.55 < prev["aromatics"] < 0.6 and 0.6 < prev["methyl"] < 0.7 and prev["acyl halides"] < 0.02
+
+
+def test_grouped_split_keeps_compounds_together_and_sources_stable():
+    from core.dataset import grouped_split
+
+    keys = [f"k{i}" for i in range(200)]
+    np.testing.assert_array_equal(grouped_split(keys, ["gas"] * 200, 5), random_split(200, 5))
+    # a second stratum merged in does not change the first one's split
+    merged = grouped_split(keys + [f"c{i}" for i in range(60)], ["gas"] * 200 + ["kbr"] * 60, 5)
+    np.testing.assert_array_equal(merged[:200], random_split(200, 5))
+    assert np.bincount(merged[200:], minlength=3).tolist() == [42, 9, 9]
+    dup = grouped_split(["a", "b", "a", "c", "a"] * 20, ["x"] * 100, 1)
+    assert len({dup[i] for i in range(0, 100, 5)} | {dup[i] for i in range(2, 100, 5)}) == 1
+
+
+def test_multi_source_build_records_phases(tmp_path):
+    from core.dataset import build_dataset
+
+    spectra, csv = _make_inputs(tmp_path)
+    cond = tmp_path / "cond"
+    cond.mkdir()
+    wn = np.arange(500, 4001, 4)
+    lines = "\n".join(f"{x} {int(50 + 40 * np.exp(-0.5 * ((x - 1700) / 20) ** 2))}" for x in wn)
+    for name, state in (("m.jdx", "SOLID (NUJOL MULL)"), ("k.jdx", "SOLID (KBr PELLET)"), ("u.jdx", "")):
+        (cond / name).write_text(jcamp(lines, wn.size, 500, 4000, extra=f"##STATE={state}\n" if state else ""))
+    ccsv = tmp_path / "cond.csv"
+    ccsv.write_text("file,cas,smiles,name,state\nm.jdx,1,CC(C)=O,acetone,\nk.jdx,2,CCO,ethanol,\n"
+                    "u.jdx,3,CC#N,acetonitrile,LIQUID (NEAT)\n")
+    ds, report = build_dataset([spectra, cond], [csv, ccsv], gas_only=False)
+    phases = dict(zip(ds.ids, ds.phases))
+    assert phases["m.jdx"] == "mull" and phases["k.jdx"] == "kbr" and phases["u.jdx"] == "liquid"
+    assert phases["s0.jdx"] == "gas" and phases["s2.jdx"] == "liquid"
+    assert report.phase_counts["gas"] == 2 and report.phase_counts["mull"] == 1
+    assert "per phase: gas 2" in report.summary()
+    save_dataset(ds, tmp_path / "m.h5")
+    back = load_dataset(tmp_path / "m.h5")
+    assert back.phases == ds.phases
+    assert back.phase_subset("condensed").ids == [i for i, p in zip(ds.ids, ds.phases) if p != "gas"]
+    # ethanol appears in both sources: both spectra sit in the same split part
+    eth = [sp for sp, ident in zip(ds.split, ds.identifiers) if ident in ("CCO",) or "C2H6O" in ident]
+    assert len(set(eth)) == 1
+    with pytest.raises(DatasetError, match="one structures CSV"):
+        build_dataset([spectra, cond], [csv], gas_only=False)
+
+
+@pytest.mark.parametrize("state,phase", [
+    ("gas", "gas"), ("GAS (50 mmHg, N2 ADDED)", "gas"), ("VAPOR AT 30 mmHg PRESSURE", "gas"),
+    ("LIQUID (NEAT)", "liquid"), ("SOLID (MELT)", "liquid"), ("SOLID (KBr PELLET)", "kbr"),
+    ("SOLID (1 mg / 650 mg KBr DISC)", "kbr"), ("SOLID (MINERAL OIL MULL)", "mull"),
+    ("SOLID (SPLIT MULL), FLUOROLUBE FOR 3800-1330 CM^-^1, NUJOL FOR 1330-400 CM^-^1", "mull"),
+    ("SOLUTION (10% CCl4 FOR 5000-1330, 10% CS2 FOR 1330-625 CM^-^1)", "solution"),
+    ("SOLUTION (7% IN CHCl3)", "solution"), ("ATR (diamond)", "atr"), ("", "unknown"), ("SOLID", "unknown")])
+def test_phase_from_state(state, phase):
+    from core.phase import phase_from_state
+
+    assert phase_from_state(state) == phase
