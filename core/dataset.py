@@ -16,7 +16,7 @@ from core import __version__
 from core.groups import GROUPS, GROUP_NAMES, label_mol, mol_formula, mol_from_identifier, parse_formula
 from core.io import csv_rows, expand_paths, iter_zip_spectra, read_spectra
 from core.phase import CONDENSED, PHASES, phase_from_state
-from core.preprocess import DEFAULT_GRID, Grid, normalise, resample_batch, standardise
+from core.preprocess import DEFAULT_GRID, Grid, measured_mask, normalise, resample_batch, standardise
 from core.spectrum import SpectrumReadError
 
 SPLITS = {"train": 0, "val": 1, "test": 2}
@@ -41,10 +41,19 @@ class Dataset:
     group_names: tuple[str, ...] = GROUP_NAMES
     provenance: dict = field(default_factory=dict)
     phases: list[str] = field(default_factory=list)  # core.phase class per spectrum
+    states: list[str] = field(default_factory=list)  # the sample state as written (##STATE)
+    valid: np.ndarray | None = None  # (n, grid.n) bool: inside the measured range, not in a data gap
 
     def __post_init__(self) -> None:
         if not self.phases:
             self.phases = ["gas" if self.provenance.get("gas_only") else "unknown"] * len(self.ids)
+        if not self.states:
+            self.states = [""] * len(self.ids)
+        if self.valid is None:  # older files: the measured range is where the spectrum is not zero-padded
+            nz = self.spectra != 0
+            first, last = nz.argmax(axis=1), nz.shape[1] - 1 - nz[:, ::-1].argmax(axis=1)
+            cols = np.arange(self.spectra.shape[1])[None, :]
+            self.valid = (cols >= first[:, None]) & (cols <= last[:, None]) & nz.any(axis=1, keepdims=True)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -70,7 +79,7 @@ class Dataset:
         return Dataset(self.spectra[idx], self.labels[idx], [self.ids[i] for i in idx],
                        [self.names[i] for i in idx], [self.identifiers[i] for i in idx],
                        self.split[idx], self.grid, self.group_names, self.provenance,
-                       [self.phases[i] for i in idx])
+                       [self.phases[i] for i in idx], [self.states[i] for i in idx], self.valid[idx])
 
     def phase_subset(self, phases: str | tuple[str, ...]) -> "Dataset":
         """The rows whose phase class is one of `phases` ('condensed' = every condensed class)."""
@@ -188,7 +197,7 @@ def build_dataset(spectra: str | Path | list, structures: str | Path | list, gri
         raise DatasetError("give one structures CSV for each spectra source")
     report = BuildReport()
     rows: dict[str, list] = {k: [] for k in ("x", "y", "labels", "ids", "names", "idents", "phases", "keys",
-                                             "source")}
+                                             "source", "states")}
     sources = [(k, name, data, table) for k, (spectra_k, structures_k) in enumerate(pairs)
                for table in [load_structures(structures_k)] for name, data in iter_sources(spectra_k)]
     for i, (k, name, data, table) in enumerate(sources):
@@ -214,7 +223,7 @@ def build_dataset(spectra: str | Path | list, structures: str | Path | list, gri
     # strata are (source, phase): a source's split does not depend on what else is merged with it
     split = grouped_split(rows["keys"], [f"{src}:{ph}" for src, ph in zip(rows["source"], rows["phases"])], split_seed)
     ds = Dataset(X, Y, rows["ids"], rows["names"], rows["idents"], split, grid, GROUP_NAMES, provenance,
-                 rows["phases"])
+                 rows["phases"], rows["states"], measured_mask(rows["x"], grid))
     return ds, report
 
 
@@ -261,6 +270,7 @@ def _read_one(name: str, data: bytes | None, table: dict, gas_only: bool, check_
     rows["idents"].append(row["identifier"])
     rows["phases"].append(phase_from_state(state) if state else ("gas" if gas_only else "unknown"))
     rows["keys"].append(compound_key(mol))
+    rows["states"].append(state)
     return True
 
 
@@ -286,8 +296,9 @@ def save_dataset(ds: Dataset, path: str | Path) -> None:
             f.create_dataset("split", data=ds.split)
             f.create_dataset("wavenumbers", data=ds.grid.x)
             str_dt = h5py.string_dtype()
+            f.create_dataset("valid", data=ds.valid.astype(np.uint8), compression="gzip", compression_opts=4)
             for key, values in (("ids", ds.ids), ("names", ds.names), ("identifiers", ds.identifiers),
-                                ("phases", ds.phases)):
+                                ("phases", ds.phases), ("states", ds.states)):
                 f.create_dataset(key, data=np.array(values, dtype=object), dtype=str_dt)
             f.attrs["format"] = "irgroups-dataset"
             f.attrs["format_version"] = 2
@@ -300,6 +311,11 @@ def save_dataset(ds: Dataset, path: str | Path) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _strings(f, key: str) -> list[str]:
+    """A stored string list, or [] when the (older) file does not have it."""
+    return [s.decode() if isinstance(s, bytes) else s for s in f[key][()]] if key in f else []
 
 
 def load_dataset(path: str | Path) -> Dataset:
@@ -321,7 +337,8 @@ def load_dataset(path: str | Path) -> Dataset:
                 identifiers=[s.decode() if isinstance(s, bytes) else s for s in f["identifiers"][()]],
                 split=f["split"][()].astype(np.uint8), grid=Grid.from_dict(json.loads(f.attrs["grid"])),
                 group_names=groups, provenance=json.loads(f.attrs["provenance"]),
-                phases=[s.decode() if isinstance(s, bytes) else s for s in f["phases"][()]] if "phases" in f else [])
+                phases=_strings(f, "phases"), states=_strings(f, "states"),
+                valid=f["valid"][()].astype(bool) if "valid" in f else None)
             stored_hash = f.attrs["content_hash"]
     except DatasetError:
         raise

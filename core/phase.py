@@ -42,3 +42,21 @@ def normalise_phase(name: str) -> str:
     if n == "auto" or n in PHASES:
         return n
     raise ValueError(f"unknown phase {name!r}; use auto, {', '.join(PHASES)}")
+
+
+# Regions where the medium itself absorbs, so the sample's own absorption is not seen there.
+# Nujol / mineral oil is a paraffin oil (C-H stretch, CH2/CH3 bends, CH2 rock); Fluorolube
+# (a chlorofluorocarbon oil) absorbs strongly below ~1360 cm-1. A split mull uses each agent
+# only where it is transparent, so it hides nothing.
+_NUJOL = ((2800.0, 3000.0), (1340.0, 1480.0), (700.0, 740.0))
+_FLUOROLUBE = ((400.0, 1360.0),)
+
+
+def medium_bands(state: str | None, phase: str) -> tuple[tuple[float, float], ...]:
+    """Wavenumber ranges (cm-1) that say nothing about the sample in this medium."""
+    s = (state or "").upper()
+    if phase != "mull" or "SPLIT" in s:
+        return ()
+    if "FLUOROLUBE" in s or "HALOCARBON" in s:
+        return _FLUOROLUBE
+    return _NUJOL  # Nujol, mineral/paraffin oil, or a mull of unstated agent (Nujol is the usual one)
