@@ -9,7 +9,7 @@ def _overconfident(n=4000, seed=0):
     phases = ["gas" if i % 2 else "kbr" for i in range(n)]
     seen = rng.normal(0, 2, size=(n, 3))
     true_logit = seen.copy()
-    true_logit[1::2, 1] -= 1.5  # group 1 is rarer in the condensed phase than the model thinks
+    true_logit[0::2, 1] -= 1.5  # group 1 is rarer in the condensed phase than the model thinks
     y = (rng.random((n, 3)) < 1 / (1 + np.exp(-true_logit))).astype(np.uint8)
     return 3.0 * seen + 1.0, y, phases  # the model's logits: too sharp, shifted, phase-blind
 
