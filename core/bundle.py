@@ -21,10 +21,12 @@ import torch
 from core import __version__
 from core.groups import GROUPS
 from core.model import IRCNN, ModelConfig
-from core.preprocess import Grid
+from core.calibration import Calibration
+from core.phase_infer import PhaseInference
+from core.preprocess import Grid, InputConfig, model_input
 
 FORMAT = "irgroups-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 adds input preparation, calibration and phase inference; 1 still loads
 WEIGHTS = "weights.safetensors"
 META = "model.json"
 
@@ -45,6 +47,9 @@ class ModelBundle:
     record: dict = field(default_factory=dict)
     path: str = ""
     member_thresholds: np.ndarray | None = None  # (members, groups): each member's own, for per-seed figures
+    input_config: InputConfig = field(default_factory=InputConfig)
+    calibration: Calibration | None = None  # None: raw ensemble-mean probabilities at `thresholds`
+    phase_inference: PhaseInference | None = None
 
     @property
     def config(self) -> ModelConfig:
@@ -56,10 +61,26 @@ class ModelBundle:
         with torch.inference_mode():
             return torch.stack([m(xt) for m in self.members]).numpy()
 
-    def predict(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Ensemble mean and standard deviation of the group probabilities, each (n, groups)."""
-        prob = 1.0 / (1.0 + np.exp(-self.member_logits(x)))
-        return prob.mean(axis=0), prob.std(axis=0)
+    def network_input(self, spectra: np.ndarray, valid: np.ndarray, states: list[str],
+                      phases: list[str]) -> np.ndarray:
+        """The network's input from normalised grid spectra, as this model was trained."""
+        return model_input(spectra, valid, states, phases, self.grid, self.input_config)
+
+    def predict(self, x: np.ndarray, phases: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Probabilities (n, groups) and their spread across members (n, groups)."""
+        mean, members = self.probabilities(self.member_logits(x), phases)
+        return mean, members.std(axis=0)
+
+    def probabilities(self, logits: np.ndarray, phases: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(ensemble probabilities (n, groups), member probabilities (members, n, groups)) from
+        member logits. With a calibration: sigmoid of the calibrated mean member logit for each
+        spectrum's phase, and each member's calibrated probability; else the members' mean."""
+        if self.calibration is None:
+            members = 1.0 / (1.0 + np.exp(-logits))
+            return members.mean(axis=0), members
+        a, b = self.calibration.scale_bias(phases or ["unknown"] * logits.shape[1])
+        mean = 1.0 / (1.0 + np.exp(-(logits.mean(axis=0) * a + b)))
+        return mean, 1.0 / (1.0 + np.exp(-(logits * a + b[None])))
 
     def decide(self, mean: np.ndarray) -> np.ndarray:
         return (mean >= self.thresholds[None, :]).astype(np.uint8)
@@ -89,6 +110,9 @@ def save_bundle(bundle: ModelBundle, path: str | Path) -> Path:
             "member_thresholds": (None if bundle.member_thresholds is None
                                   else np.asarray(bundle.member_thresholds, dtype=float).tolist()),
             "training": bundle.record, "weights_sha256": _sha256(tmp / WEIGHTS),
+            "input": bundle.input_config.to_dict(),
+            "calibration": None if bundle.calibration is None else bundle.calibration.to_dict(),
+            "phase_inference": None if bundle.phase_inference is None else bundle.phase_inference.to_dict(),
         }
         (tmp / META).write_text(json.dumps(meta, indent=1))
         if path.exists():
@@ -117,7 +141,7 @@ def load_bundle(path: str | Path) -> ModelBundle:
         raise BundleError(f"{meta_path}: malformed JSON ({exc})") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise BundleError(f"{meta_path}: not an IR Groups model")
-    if meta.get("format_version") != FORMAT_VERSION:
+    if meta.get("format_version") not in (1, FORMAT_VERSION):
         raise BundleError(f"{meta_path}: unsupported format version {meta.get('format_version')}")
     if meta.get("weights_sha256") != _sha256(weights_path):
         raise BundleError(f"{weights_path}: checksum mismatch (weights modified or corrupt)")
@@ -130,8 +154,14 @@ def load_bundle(path: str | Path) -> ModelBundle:
         n_members = int(meta["members"])
         member_thresholds = (None if meta.get("member_thresholds") is None
                              else np.asarray(meta["member_thresholds"], dtype=float).reshape(n_members, -1))
+        input_config = InputConfig.from_dict(meta.get("input"))
+        calibration = None if not meta.get("calibration") else Calibration.from_dict(meta["calibration"], len(names))
+        phase_inference = None if not meta.get("phase_inference") else PhaseInference.from_dict(meta["phase_inference"])
     except (KeyError, TypeError, ValueError) as exc:
         raise BundleError(f"{meta_path}: missing or invalid field ({exc})") from None
+    if getattr(cfg, "in_channels", 1) != input_config.in_channels:
+        raise BundleError(f"{meta_path}: the input preparation needs {input_config.in_channels} input channels, "
+                          f"the architecture has {getattr(cfg, 'in_channels', 1)}")
     if cfg.input_length != grid.n:
         raise BundleError(f"{meta_path}: architecture input length {cfg.input_length} != grid size {grid.n}")
     if not (len(names) == len(smarts) == len(thresholds) == cfg.n_groups):
@@ -155,7 +185,7 @@ def load_bundle(path: str | Path) -> ModelBundle:
     if member_thresholds is not None and member_thresholds.shape != (n_members, len(names)):
         raise BundleError(f"{meta_path}: member_thresholds has shape {member_thresholds.shape}")
     return ModelBundle(members, grid, names, smarts, thresholds, meta.get("training", {}), str(path),
-                       member_thresholds)
+                       member_thresholds, input_config, calibration, phase_inference)
 
 
 def make_bundle(results, dataset, record: dict, tune: bool = False) -> ModelBundle:

@@ -172,16 +172,47 @@ def cmd_evaluate(args) -> int:
     except EvaluationError as exc:
         raise CLIError(str(exc)) from None
     ens = report["ensemble"]
+    if args.reliability:
+        _write_reliability(bundle, ds, report, Path(args.reliability))
     if args.format == "json":
         out = {"model": bundle.path, "split": split, "n": ens["n"], "molecular_f1": ens["molecular_f1"],
                "molecular_perfection": ens["molecular_perfection"], "groups": ens["groups"],
-               "members_mean": report["members_mean"]}
+               "phases": report["phases"], "members_mean": report["members_mean"]}
         print(json.dumps(out, indent=1))
     else:
         print(f"model {bundle.path}, split {split}")
         print(_metrics_table(ens, ds.group_names))
         print(_members_line(report["members_mean"]))
+        print(_phases_table(report["phases"]))
     return EXIT_OK
+
+
+def _phases_table(phases: dict) -> str:
+    out = [f"{'phase':10s} {'n':>6s} {'mol. F1':>8s} {'perfection':>10s} {'ECE':>6s}"]
+    for name, m in phases.items():
+        out.append(f"{name:10s} {m['n']:6d} {m['molecular_f1']:8.3f} {m['molecular_perfection']:10.3f} {m['ece']:6.3f}")
+    return "\n".join(out)
+
+
+def _write_reliability(bundle, ds, report: dict, out: Path) -> None:
+    """Reliability diagrams per phase group: raw ensemble-mean probabilities and the model's
+    own (calibrated when it has a calibration)."""
+    from core.calibration import expected_calibration_error, reliability_curve
+    from core.figures import reliability_figure
+
+    raw = (1.0 / (1.0 + np.exp(-bundle.member_logits(ds.model_input(bundle.input_config))))).mean(axis=0)
+    shown = report["probabilities"]
+    ph = np.asarray(ds.phases)
+    curves = {}
+    for name, rows in (("gas", ph == "gas"), ("condensed", ph != "gas")):
+        if rows.any():
+            curves[name] = {label: (*reliability_curve(p[rows], ds.labels[rows]),
+                                    expected_calibration_error(p[rows], ds.labels[rows]))
+                            for label, p in (("uncalibrated", raw), ("as shown", shown))}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fmt = out.suffix.lstrip(".").lower() or "png"
+    for path in reliability_figure(curves, out.parent, (fmt,), stem=out.stem):
+        print(f"wrote {path}", file=sys.stderr)
 
 
 # ---------------------------------------------------------------- predict
@@ -272,6 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--split", choices=["train", "val", "test", "all"])
     e.add_argument("--keep-all-states", action="store_true")
     e.add_argument("--format", choices=["table", "json"], default="table")
+    e.add_argument("--reliability", metavar="FILE.png|svg", help="write reliability diagrams per phase")
     e.set_defaults(func=cmd_evaluate)
 
     pr = sub.add_parser("predict", help="classify spectrum files")

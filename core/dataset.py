@@ -16,7 +16,8 @@ from core import __version__
 from core.groups import GROUPS, GROUP_NAMES, label_mol, mol_formula, mol_from_identifier, parse_formula
 from core.io import csv_rows, expand_paths, iter_zip_spectra, read_spectra
 from core.phase import CONDENSED, PHASES, phase_from_state
-from core.preprocess import DEFAULT_GRID, Grid, measured_mask, normalise, resample_batch, standardise
+from core.preprocess import (DEFAULT_GRID, Grid, InputConfig, measured_mask, model_input, normalise, resample_batch,
+                             standardise)
 from core.spectrum import SpectrumReadError
 
 SPLITS = {"train": 0, "val": 1, "test": 2}
@@ -85,6 +86,10 @@ class Dataset:
         """The rows whose phase class is one of `phases` ('condensed' = every condensed class)."""
         wanted = set(CONDENSED) if phases == "condensed" else {phases} if isinstance(phases, str) else set(phases)
         return self.take(np.array([i for i, p in enumerate(self.phases) if p in wanted], dtype=int))
+
+    def model_input(self, cfg: InputConfig) -> np.ndarray:
+        """The network's input for every row, prepared as at prediction time."""
+        return model_input(self.spectra, self.valid, self.states, self.phases, self.grid, cfg)
 
     def prevalence(self) -> np.ndarray:
         return self.labels.mean(axis=0) if len(self) else np.zeros(len(self.group_names))

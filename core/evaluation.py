@@ -9,7 +9,8 @@ import numpy as np
 
 from core.bundle import ModelBundle, make_bundle
 from core.dataset import Dataset
-from core.metrics import evaluate_predictions
+from core.calibration import expected_calibration_error
+from core.metrics import evaluate_predictions, phase_metrics
 from core.patterns import PatternSet, compute_patterns
 from core.training import TrainConfig, Trainer, TrainEvent, TrainResult, train_ensemble
 
@@ -19,21 +20,27 @@ class EvaluationError(ValueError):
 
 
 def evaluate_bundle(bundle: ModelBundle, ds: Dataset) -> dict:
-    """Ensemble metrics (at the bundle's thresholds) plus each member's own metrics, averaged
-    over members; a member is scored at its own thresholds when the bundle has them."""
+    """Ensemble metrics (at the bundle's thresholds), each member's own metrics averaged over
+    members (a member is scored at its own thresholds when the bundle has them), molecular
+    metrics and calibration error per phase."""
     if len(ds) == 0:
         raise EvaluationError("no spectra to evaluate")
     if tuple(ds.group_names) != tuple(bundle.group_names):
         raise EvaluationError("dataset groups differ from the model's groups")
     if ds.grid != bundle.grid:
         raise EvaluationError(f"dataset grid {ds.grid} differs from the model's {bundle.grid}")
-    probs = 1.0 / (1.0 + np.exp(-bundle.member_logits(ds.spectra)))
-    ens = evaluate_predictions(ds.labels, probs.mean(axis=0), bundle.thresholds, ds.group_names)
+    mean, probs = bundle.probabilities(bundle.member_logits(ds.model_input(bundle.input_config)), ds.phases)
+    ens = evaluate_predictions(ds.labels, mean, bundle.thresholds, ds.group_names)
     member_t = bundle.member_thresholds if bundle.member_thresholds is not None else [bundle.thresholds] * len(probs)
     per = [evaluate_predictions(ds.labels, p, t, ds.group_names) for p, t in zip(probs, member_t)]
     f1s = [m["molecular_f1"] for m in per]
     perf = [m["molecular_perfection"] for m in per]
-    return {"ensemble": ens, "members_mean": {
+    phases = phase_metrics(ds.labels, bundle.decide(mean), ds.phases)
+    ph = np.asarray(ds.phases)
+    for name, entry in phases.items():
+        rows = ph != "gas" if name == "condensed" else ph == name
+        entry["ece"] = expected_calibration_error(mean[rows], ds.labels[rows])
+    return {"ensemble": ens, "phases": phases, "probabilities": mean, "members_mean": {
         "molecular_f1": float(np.mean(f1s)), "molecular_f1_sd": float(np.std(f1s)),
         "molecular_perfection": float(np.mean(perf)), "molecular_perfection_sd": float(np.std(perf)),
         "members": len(per)}}

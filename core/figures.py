@@ -159,3 +159,22 @@ def spectrum_evidence_figure(x: np.ndarray, bundle: ModelBundle, ev: Evidence, g
     a3.set_xlim(bundle.grid.stop, bundle.grid.start)
     fig.colorbar(mesh, ax=[a1, a2, a3], label="activation × weight", pad=0.01, shrink=0.5)
     return _save(fig, out, f"evidence_{name.replace(' ', '_')}", formats)
+
+
+def reliability_figure(curves: dict[str, dict[str, tuple]], out: Path, formats=("png", "svg"),
+                       stem: str = "reliability") -> list[Path]:
+    """Reliability diagrams, one panel per phase: observed frequency against predicted
+    probability, before and after calibration, with the ECE of each in the legend.
+    `curves[phase][label] = (confidence, frequency, count, ece)`."""
+    plt = _plt()
+    fig, axes = plt.subplots(1, len(curves), figsize=(4.2 * len(curves), 4.0), squeeze=False)
+    for ax, (phase, by_label) in zip(axes[0], curves.items()):
+        ax.plot([0, 1], [0, 1], color="0.6", lw=1, ls="--", label="perfect")
+        for (label, (conf, freq, count, ece)), style in zip(by_label.items(), ("o-", "s-")):
+            ok = count > 0
+            ax.plot(conf[ok], freq[ok], style, ms=4, label=f"{label} (ECE {ece:.3f})")
+        ax.set(title=f"{phase} (n = {int(next(iter(by_label.values()))[2].sum())} group decisions)",
+               xlabel="predicted probability", ylabel="observed frequency", xlim=(0, 1), ylim=(0, 1))
+        ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return _save(fig, out, stem, formats)

@@ -60,3 +60,14 @@ def tune_thresholds(y_true: np.ndarray, prob: np.ndarray, grid: np.ndarray | Non
         f1 = 2 * tp / np.maximum(pred.sum(axis=1) + t.sum(), 1)
         out[j] = grid[int(np.argmax(f1))]
     return out
+
+
+def phase_metrics(y_true: np.ndarray, y_pred: np.ndarray, phases: list[str]) -> dict:
+    """Molecular F1, perfection and n per phase class, plus 'condensed' (every non-gas class)."""
+    ph = np.asarray(phases)
+    out = {}
+    for name in list(dict.fromkeys(phases)) + (["condensed"] if any(p != "gas" for p in phases) else []):
+        m = ph != "gas" if name == "condensed" else ph == name
+        out[name] = {"molecular_f1": molecular_f1(y_true[m], y_pred[m]),
+                     "molecular_perfection": molecular_perfection(y_true[m], y_pred[m]), "n": int(m.sum())}
+    return out
