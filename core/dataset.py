@@ -16,7 +16,7 @@ from core import __version__
 from core.groups import GROUPS, GROUP_NAMES, label_mol, mol_formula, mol_from_identifier, parse_formula
 from core.io import csv_rows, expand_paths, iter_zip_spectra, read_spectra
 from core.preprocess import DEFAULT_GRID, Grid, normalise, resample_batch, standardise
-from core.spectrum import SpectrumReadError
+from core.spectrum import Spectrum, SpectrumReadError
 
 SPLITS = {"train": 0, "val": 1, "test": 2}
 Progress = Callable[[int, int, str], None]
@@ -140,14 +140,24 @@ def load_structures(path: str | Path) -> dict[str, dict[str, str]]:
     return out
 
 
-def build_dataset(spectra: str | Path, structures: str | Path, grid: Grid = DEFAULT_GRID,
-                  gas_only: bool = True, check_formula: bool = True, split_seed: int = 0,
-                  progress: Progress | None = None) -> tuple[Dataset, BuildReport]:
-    """Read every spectrum, match it to its structure, filter, label and resample."""
-    table = load_structures(structures)
+@dataclass
+class Labelled:
+    """One spectrum that passed the builder's checks: the file, its data and its structure."""
+
+    base: str  # file base name (the key into the structures table)
+    spectrum: Spectrum
+    x: np.ndarray  # wavenumbers, ascending
+    a: np.ndarray  # absorbance
+    labels: list[int]
+    row: dict[str, str]  # the structures-table row: identifier, name, cas
+
+
+def iter_labelled(spectra: str | Path, table: dict[str, dict[str, str]], report: BuildReport,
+                  gas_only: bool = True, check_formula: bool = True,
+                  progress: Progress | None = None) -> Iterator[Labelled]:
+    """Read every spectrum of a folder/zip/file, match it to its structure, filter and label;
+    skipped files are counted in `report` with their reasons."""
     sources = list(iter_sources(spectra))
-    report = BuildReport()
-    xs, ys, labels, ids, names, idents = [], [], [], [], [], []
     for i, (name, data) in enumerate(sources):
         report.files += 1
         if progress and (i % 100 == 0 or i == len(sources) - 1):
@@ -184,12 +194,23 @@ def build_dataset(spectra: str | Path, structures: str | Path, grid: Grid = DEFA
         except SpectrumReadError as exc:
             report.skip("unusable units", base, exc.problem)
             continue
-        xs.append(x)
-        ys.append(a)
-        labels.append(label_mol(mol))
-        ids.append(base)
-        names.append(row["name"] or s.title)
-        idents.append(row["identifier"])
+        yield Labelled(base, s, x, a, label_mol(mol), row)
+
+
+def build_dataset(spectra: str | Path, structures: str | Path, grid: Grid = DEFAULT_GRID,
+                  gas_only: bool = True, check_formula: bool = True, split_seed: int = 0,
+                  progress: Progress | None = None) -> tuple[Dataset, BuildReport]:
+    """Read every spectrum, match it to its structure, filter, label and resample."""
+    table = load_structures(structures)
+    report = BuildReport()
+    xs, ys, labels, ids, names, idents = [], [], [], [], [], []
+    for r in iter_labelled(spectra, table, report, gas_only, check_formula, progress):
+        xs.append(r.x)
+        ys.append(r.a)
+        labels.append(r.labels)
+        ids.append(r.base)
+        names.append(r.row["name"] or r.spectrum.title)
+        idents.append(r.row["identifier"])
     if not ids:
         raise DatasetError(f"{spectra}: no labelled spectra ({report.files} files read)")
     X = normalise(resample_batch(xs, ys, grid))
