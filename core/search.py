@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,7 @@ VOTE_K = 5  # neighbours in the group vote
 NOVELTY_THRESHOLD = 0.40  # best score below this: "unlike any reference spectrum"; flags ~5% of held-out real spectra
 NOVELTY_CAUTION = "unlike any reference spectrum"
 MIN_COVERAGE = 0.6
+FEW_QUERIES = 8
 _FLAT = 1e-6
 
 
@@ -52,9 +54,21 @@ def features(batch: np.ndarray) -> np.ndarray:
     return np.where(norm > _FLAT, d / np.maximum(norm, _FLAT), 0.0).astype(np.float32)
 
 
+@lru_cache(maxsize=1)
+def _blas():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
 def nearest(lib_features: np.ndarray, query_features: np.ndarray, top: int) -> tuple[np.ndarray, np.ndarray]:
-    """(indices, scores), each (queries, top), best first."""
-    scores = query_features @ lib_features.T
+    """(indices, scores), each (queries, top), best first. A few queries run on one BLAS thread:
+    a matrix-vector product gains nothing from threads, and on a busy machine they contend."""
+    if len(query_features) < FEW_QUERIES:
+        with _blas().limit(limits=1, user_api="blas"):
+            scores = query_features @ lib_features.T
+    else:
+        scores = query_features @ lib_features.T
     top = min(top, scores.shape[1])
     part = np.argpartition(-scores, top - 1, axis=1)[:, :top]
     part_scores = np.take_along_axis(scores, part, axis=1)
