@@ -136,17 +136,19 @@ def build_library(sources: Sequence[str | Path], structures: Sequence[str | Path
             report.files += len(ds)
             parts.append(library_from_dataset(ds, str(src)))
             continue
-        items = list(iter_labelled(src, table, report, gas_only=False, check_formula=check_formula,
-                                   progress=progress))
-        if not items:
-            continue
-        X = normalise(resample_batch([r.x for r in items], [r.a for r in items], grid))
-        parts.append(Library(
-            X, np.asarray([r.labels for r in items], dtype=np.uint8),
-            [r.row["name"] or r.spectrum.title for r in items], [_cas_of(r.row["cas"], r.base) for r in items],
-            [r.base for r in items], [r.row["identifier"] for r in items],
-            [phase_from_state(r.spectrum.meta.get("STATE", "")) for r in items], grid, GROUP_NAMES,
-            {"sources": [str(src)]}))
+        xs, ys, labels, names, cas, files, idents, phases = [], [], [], [], [], [], [], []
+        for r in iter_labelled(src, table, report, gas_only=False, check_formula=check_formula, progress=progress):
+            xs.append(r.x)
+            ys.append(r.a)
+            labels.append(r.labels)
+            names.append(r.row["name"] or r.spectrum.title)
+            cas.append(_cas_of(r.row["cas"], r.base))
+            files.append(r.base)
+            idents.append(r.row["identifier"])
+            phases.append(phase_from_state(r.spectrum.meta.get("STATE", "")))
+        if files:
+            parts.append(Library(normalise(resample_batch(xs, ys, grid)), np.asarray(labels, dtype=np.uint8), names,
+                                 cas, files, idents, phases, grid, GROUP_NAMES, {"sources": [str(src)]}))
     if not parts:
         raise LibraryError(f"{', '.join(map(str, sources))}: no labelled spectra ({report.files} files read)")
     lib = merge_libraries(parts) if len(parts) > 1 else parts[0]
@@ -183,6 +185,9 @@ def save_library(lib: Library, path: str | Path) -> None:
                                             if g.name in lib.group_names])
             f.attrs["content_hash"] = lib.content_hash
             f.attrs["provenance"] = json.dumps(lib.provenance)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a library is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
