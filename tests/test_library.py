@@ -253,6 +253,34 @@ def test_similar_panel(qtbot, library, tmp_path):
     again.shutdown()
 
 
+def test_panel_builds_a_library_in_a_worker(qtbot, sources, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    import pyqtgraph as pg
+
+    from core.library import load_library
+    from irgroups_gui._qt.similar_view import SimilarView
+    from irgroups_gui.session import Session
+
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    view = SimilarView(Session(), plot.getPlotItem(), settings)
+    qtbot.addWidget(view)
+    (folder, csv_path), _ = sources
+    out = tmp_path / "built.h5"
+    view.build_library([str(folder)], [str(csv_path)], str(out))
+    qtbot.waitUntil(lambda: view.library is not None, timeout=20000)
+    view.shutdown()
+    assert len(load_library(out)) == 8 and settings.value("library/last") == str(out)
+    assert "8 reference spectra" in view.info.text() and "Built from 9 files; 1 skipped" in view.info.text()
+    assert not view.progress.isVisible() and view.progress.maximum() == 9  # progress reached the bar
+    w_bad = view.build_library([str(tmp_path / "nothing")], [str(csv_path)], str(tmp_path / "x.h5"))
+    qtbot.waitUntil(lambda: "Could not build" in view.info.text(), timeout=20000)
+    assert "nothing: no such file or folder" in view.info.text()
+    w_bad.wait()
+
+
 def test_self_retrieval_on_nist_spectra(tmp_path):
     """300 gas spectra re-written as transmittance in micrometres with noise, tilt and shift."""
     need_shared()
