@@ -29,6 +29,9 @@ def add_parser(sub) -> None:
     s.add_argument("--library", required=True, help="library file from `irgroups library build`")
     s.add_argument("--top", type=int, default=5, help="hits per query (default 5)")
     s.add_argument("--format", choices=["table", "json"], default="table")
+    s.add_argument("--compare", action="store_true",
+                   help="also run the network and say where it and the k-NN vote disagree")
+    s.add_argument("--model", help="model folder for --compare (default: the bundled model)")
     s.set_defaults(func=cmd_search)
 
 
@@ -74,8 +77,27 @@ def cmd_library_info(args) -> int:
     return 0
 
 
-def _table(matches, k: int) -> None:
-    for m in matches:
+def _second_opinion(files: list[str], matches, model: str | None) -> list[dict]:
+    """Per match: the network's groups and where they disagree with the k-NN vote ({} if either failed)."""
+    from core.classify import classify_files
+    from core.cli import _load_model
+    from core.search import disagreements
+
+    bundle = _load_model(model)
+    out = []
+    for m, p in zip(matches, classify_files(files, bundle)):
+        if not (m.ok and p.ok):
+            out.append({})
+            continue
+        present = {n: bool(f) for n, f in zip(bundle.group_names, p.present)}
+        out.append({"network_groups": [n for n, f in present.items() if f],
+                    "disagreements": [{"group": g, "network": a, "references": b}
+                                      for g, a, b in disagreements(m.vote, present)]})
+    return out
+
+
+def _table(matches, k: int, opinions: list[dict]) -> None:
+    for m, o in zip(matches, opinions):
         if not m.ok:
             print(f"{m.source}: error: {m.error}")
             continue
@@ -85,8 +107,13 @@ def _table(matches, k: int) -> None:
             smiles = h.smiles if len(h.smiles) <= SMILES_WIDTH else h.smiles[:SMILES_WIDTH - 1] + "…"
             print(f"  {h.rank:4d} {h.score:6.3f}  {h.name[:30]:30s} {h.cas:12s} {h.phase:8s} {h.file[:16]:16s} "
                   f"{', '.join(h.groups) or '-'} | {smiles}")
-        print(f"  k-NN groups (had by at least half of the {k} nearest): "
+        print(f"  k-NN groups (similarity-weighted vote of the {k} nearest): "
               f"{', '.join(m.vote_groups) or '(none)'}")
+        if o:
+            print(f"  network groups: {', '.join(o['network_groups']) or '(none)'}")
+            for d in o["disagreements"]:
+                print(f"  disagree on {d['group']}: network {'yes' if d['network'] else 'no'}, "
+                      f"references {'yes' if d['references'] else 'no'}")
         for w in m.warnings:
             print(f"  caution: {w}")
 
@@ -103,10 +130,11 @@ def cmd_search(args) -> int:
         raise CLIError("no spectrum files found")
     lib = _load(args.library)
     matches = search_files(files, lib, top=args.top, k=VOTE_K)
+    opinions = _second_opinion(files, matches, args.model) if args.compare else [{}] * len(matches)
     if args.format == "json":
-        print(json.dumps([m.to_dict() for m in matches], indent=1, ensure_ascii=False))
+        print(json.dumps([m.to_dict() | o for m, o in zip(matches, opinions)], indent=1, ensure_ascii=False))
     else:
-        _table(matches, VOTE_K)
+        _table(matches, VOTE_K, opinions)
     failed = sum(not m.ok for m in matches)
     if failed:
         print(f"{failed} of {len(matches)} files could not be searched", file=sys.stderr)

@@ -24,8 +24,9 @@ from core.spectrum import Spectrum, SpectrumReadError
 
 SMOOTH_SIGMA = 1.0  # grid points
 BIN = 2  # derivative points averaged into one feature
-VOTE_K = 5  # neighbours in the group vote
-NOVELTY_THRESHOLD = 0.40  # best score below this: "unlike any reference spectrum"; flags ~5% of held-out real spectra
+VOTE_K = 10  # neighbours in the group vote
+VOTE_TAU = 0.05  # a neighbour scoring 0.05 below the best counts e^-1 as much (k and tau chosen on validation)
+NOVELTY_THRESHOLD = 0.42  # best score below this: "unlike any reference spectrum" (5th percentile, held-out)
 NOVELTY_CAUTION = "unlike any reference spectrum"
 MIN_COVERAGE = 0.6
 FEW_QUERIES = 8
@@ -81,9 +82,13 @@ def nearest(lib_features: np.ndarray, query_features: np.ndarray, top: int) -> t
     return np.take_along_axis(part, order, axis=1), np.take_along_axis(part_scores, order, axis=1)
 
 
-def knn_vote(labels: np.ndarray, k: int = VOTE_K) -> np.ndarray:
-    """Share of the first k neighbours having each group: (queries, neighbours, groups) -> (queries, groups)."""
-    return labels[:, :k].astype(np.float32).mean(axis=1)
+def knn_vote(labels: np.ndarray, scores: np.ndarray, k: int = VOTE_K, tau: float = VOTE_TAU) -> np.ndarray:
+    """Similarity-weighted share of the first k neighbours having each group, weights
+    exp((score - best score) / tau): labels (queries, neighbours, groups) and scores (queries,
+    neighbours), best first -> (queries, groups) in [0, 1]."""
+    s = scores[:, :k].astype(np.float64)
+    w = np.exp((s - s[:, :1]) / tau)
+    return ((labels[:, :k] * w[:, :, None]).sum(axis=1) / w.sum(axis=1, keepdims=True)).astype(np.float32)
 
 
 @dataclass
@@ -112,7 +117,7 @@ class Match:
     source: str
     name: str = ""
     hits: list[Hit] = field(default_factory=list)
-    vote: dict[str, float] = field(default_factory=dict)  # group -> share of the k nearest having it
+    vote: dict[str, float] = field(default_factory=dict)  # group -> weighted share of the k nearest having it
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -130,7 +135,7 @@ class Match:
 
     @property
     def vote_groups(self) -> list[str]:
-        """Groups that at least half of the k nearest references have."""
+        """Groups with a weighted vote of at least one half among the k nearest references."""
         return [g for g, v in self.vote.items() if v >= 0.5]
 
     def to_dict(self) -> dict:
@@ -165,7 +170,7 @@ def search_model_inputs(batch: np.ndarray, lib: Library, top: int = 5, k: int = 
     """Matches for spectra already in model-input form (n, grid.n) on the library's grid."""
     q = features(batch)
     idx, scores = nearest(lib.features, q, max(top, k))
-    vote = knn_vote(lib.labels[idx], k)
+    vote = knn_vote(lib.labels[idx], scores, k)
     out = []
     for i in range(len(q)):
         m = Match(source="")

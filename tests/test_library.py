@@ -141,7 +141,12 @@ def test_vote_novelty_and_refusals(library, tmp_path):
     labels = np.zeros((1, 5, 3), dtype=np.uint8)
     labels[0, :3, 0] = 1
     labels[0, :2, 1] = 1
-    assert np.allclose(knn_vote(labels, 5), [[0.6, 0.4, 0.0]])
+    equal = np.full((1, 5), 0.8)
+    assert np.allclose(knn_vote(labels, equal, 5), [[0.6, 0.4, 0.0]])  # equal scores: plain shares
+    assert np.allclose(knn_vote(labels, equal, 2), [[1.0, 1.0, 0.0]])
+    far = np.array([[0.9, 0.5, 0.5, 0.5, 0.5]])  # the best hit outweighs four much weaker ones
+    w = np.exp(-0.4 / 0.05)
+    assert np.allclose(knn_vote(labels, far, 5, tau=0.05), [[(1 + 2 * w) / (1 + 4 * w), (1 + w) / (1 + 4 * w), 0.0]])
     wn = np.arange(450, 4001, 4.0)
     noise = tmp_path / "noise.jdx"
     noise.write_text(jcamp("\n".join(f"{x:.0f} {v}" for x, v in zip(wn, np.random.default_rng(0).integers(0, 1000, wn.size))),

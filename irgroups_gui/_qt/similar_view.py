@@ -237,7 +237,7 @@ class SimilarView(QWidget):
         present = {n: bool(f) for n, f in zip(bundle.group_names, entry.prediction.present)}
         net = [n for n, f in present.items() if f]
         lines = [f"<b>Network:</b> {', '.join(net) or '(no group)'}",
-                 f"<b>{VOTE_K} nearest references:</b> {', '.join(m.vote_groups) or '(no group)'}"]
+                 f"<b>Vote of the {VOTE_K} nearest references:</b> {', '.join(m.vote_groups) or '(no group)'}"]
         diff = disagreements(m.vote, present)
         if diff:
             said = "; ".join(f"{g}: network {'yes' if a else 'no'}, references {'yes' if b else 'no'}" for g, a, b in diff)

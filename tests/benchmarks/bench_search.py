@@ -25,7 +25,7 @@ from core.io import read_spectra
 from core.library import Library, build_library, load_library, merge_libraries, save_library
 from core.metrics import molecular_f1
 from core.preprocess import normalise, resample_batch, standardise
-from core.search import NOVELTY_THRESHOLD, VOTE_K, features, knn_vote, nearest, search_files, search_model_inputs
+from core.search import NOVELTY_THRESHOLD, VOTE_K, VOTE_TAU, features, knn_vote, nearest, search_files, search_model_inputs
 from core.spectrum import Spectrum
 
 SOURCES = {"gas": ("nist_gas_ir/spectra.zip", "nist_gas_ir/structures.csv"),
@@ -148,7 +148,7 @@ def part_novelty(libs, splits, bundle) -> None:
     best = np.array([m.best_score for m in ms])
     print(f"  test split: {novel.mean():.1%} flagged ({novel.sum()} of {len(ms)})")
     vote = np.array([[m.vote[g] >= 0.5 for g in train.group_names] for m in ms])
-    for t in (0.3, 0.35, 0.4, 0.45, 0.5):
+    for t in sorted({0.3, 0.35, 0.4, NOVELTY_THRESHOLD, 0.45, 0.5}):
         f = best < t
         print(f"    at {t:.2f}: flags {np.mean(best_val < t):.1%} of validation, {f.mean():.1%} of test; k-NN "
               f"F1 flagged {molecular_f1(test.labels[f], vote[f]):.3f} vs others {molecular_f1(test.labels[~f], vote[~f]):.3f}")
@@ -172,20 +172,26 @@ def part_novelty(libs, splits, bundle) -> None:
 def part_vote(libs, splits, bundle) -> None:
     ref = _split_lib(libs, splits, (0, 1))
     test = _split_lib(libs, splits, (2,))
-    idx, _ = nearest(ref.features, test.features, 10)
+    idx, scores = nearest(ref.features, test.features, 20)
     p_net, _ = bundle.predict(test.spectra)
     net = bundle.decide(p_net).astype(bool)
     phases = np.array(test.phases)
     print(f"\nsecond opinion on the test split ({len(test)} spectra; references: train+val, {len(ref)}):")
-    print(f"  {'phase':10s} {'n':>5s} {'network':>8s} {'k-NN':>6s} {'combined':>9s} {'agree':>6s} {'all 17':>7s}"
-          f"   (molecular F1; agreement per group decision and per spectrum)")
-    for k in (1, 5, 10):
-        vote = knn_vote(ref.labels[idx], k)
+    labels = ref.labels[idx].astype(np.float32)
+    for k in (1, 5, 10, 20):
+        print(f"  plain majority of {k:2d}: k-NN F1 {molecular_f1(test.labels, labels[:, :k].mean(axis=1) >= 0.5):.3f}")
+    for k in (5, 10, 20):
+        vote = knn_vote(labels, scores, k)
         knn = vote >= 0.5
         comb = (p_net + vote) / 2 >= (bundle.thresholds + 0.5) / 2
         if k != VOTE_K:
-            print(f"  k = {k}: k-NN F1 {molecular_f1(test.labels, knn):.3f}, combined {molecular_f1(test.labels, comb):.3f}")
+            print(f"  weighted vote of {k:2d}: k-NN F1 {molecular_f1(test.labels, knn):.3f}, "
+                  f"combined {molecular_f1(test.labels, comb):.3f}")
             continue
+        print(f"  chosen: weighted vote of {k} (tau {VOTE_TAU}); combined = mean of network probability and vote "
+              f"against the mean of their thresholds")
+        print(f"  {'phase':10s} {'n':>5s} {'network':>8s} {'k-NN':>6s} {'combined':>9s} {'agree':>6s} {'all 17':>7s}"
+              f"   (molecular F1; agreement per group decision and per spectrum)")
         for ph in ["all"] + sorted(set(phases), key=lambda p: -np.sum(phases == p)):
             sel = np.ones(len(test), bool) if ph == "all" else phases == ph
             y = test.labels[sel]
