@@ -217,6 +217,7 @@ def test_similar_panel(qtbot, library, tmp_path):
     from core.groups import GROUP_NAMES, group_index
     from core.io import read_spectra
     from core.library import save_library
+    from core.search import NOVELTY_THRESHOLD
     from irgroups_gui._qt.similar_view import HOW_TO, SimilarView, structure_png
     from irgroups_gui.session import Session
 
@@ -241,12 +242,21 @@ def test_similar_panel(qtbot, library, tmp_path):
     assert settings.value("library/last") == str(lib_path)
     assert view.hits.count() == 5 and view.hits.item(0).text().startswith("1. compound 2")
     assert not view.hits.item(0).icon().isNull()
-    assert "disagree" in view.compare.text() and "esters: network yes, references no" in view.compare.text()
+    assert "disagree" in view.compare.text() and "only the network says esters" in view.compare.text()
+    assert "only the references say aromatics" in view.compare.text()
     view._hit_clicked(view.hits.item(0))
     assert session.selection.library_hit == 2 and view._curve.isVisible()
     assert np.allclose(view._curve.getData()[1], lib.spectra[2])
-    session.selection.update(entry=None)
+    wn = np.arange(450, 4001, 4.0)
+    odd = tmp_path / "odd.jdx"
+    odd.write_text(jcamp("\n".join(f"{x:.0f} {v}" for x, v in zip(wn, np.random.default_rng(1).integers(0, 999, wn.size))),
+                         wn.size, 450, 4000))
+    session.add_paths([str(odd)])
+    session.set_prediction(1, Prediction(source=str(odd), name="odd", spectrum=read_spectra(odd)[0], present=present))
+    session.selection.update(entry=1)
     assert session.selection.library_hit is None and not view._curve.isVisible()
+    assert "Caution:</b> unlike any reference spectrum (best score" in view.compare.text()
+    assert f"&lt; {NOVELTY_THRESHOLD:.2f}" in view.compare.text()  # escaped, not read as a tag
     png = structure_png("c1ccccc1", "a", 120, 90)
     assert png[:4] == b"\x89PNG" and png != structure_png("c1ccccc1", "[NX1]#[CX2]", 120, 90)
     plot2 = pg.PlotWidget()

@@ -4,6 +4,7 @@ network's answer, the novelty caution; click a hit to overlay it on the spectrum
 opened or built in a worker; the last one is remembered."""
 from __future__ import annotations
 
+import html
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -136,10 +137,11 @@ class SimilarView(QWidget):
             _ = lib.features  # index off the GUI thread
             return lib
 
-        self.info.setText(f"Opening {path}…")
+        self.info.setText(f"Opening {html.escape(path)}…")
         w = thread_worker(run)
         w.returned.connect(lambda lib: self.set_library(lib, path))
-        w.errored.connect(lambda msg: self.info.setText(f"<span style='color:#b22'>Could not open library: {msg}</span>"))
+        w.errored.connect(lambda msg: self.info.setText(
+            f"<span style='color:#b22'>Could not open library: {html.escape(msg)}</span>"))
         return self._start(w)
 
     def build_dialog(self) -> None:
@@ -173,9 +175,9 @@ class SimilarView(QWidget):
 
         def failed(msg):
             self.progress.hide()
-            self.info.setText(f"<span style='color:#b22'>Could not build the library: {msg}</span>")
+            self.info.setText(f"<span style='color:#b22'>Could not build the library: {html.escape(msg)}</span>")
 
-        self.info.setText(f"Building {out}…")
+        self.info.setText(f"Building {html.escape(out)}…")
         self.progress.setRange(0, 0)
         self.progress.show()
         w = thread_worker(run, progress=True)
@@ -230,22 +232,24 @@ class SimilarView(QWidget):
             self.compare.setText("")
             return
         if not m.ok:
-            self.compare.setText(f"<span style='color:#b22'>Cannot search: {m.error}</span>")
+            self.compare.setText(f"<span style='color:#b22'>Cannot search: {html.escape(m.error)}</span>")
             return
         from core.search import VOTE_K, disagreements
 
         present = {n: bool(f) for n, f in zip(bundle.group_names, entry.prediction.present)}
-        net = [n for n, f in present.items() if f]
-        lines = [f"<b>Network:</b> {', '.join(net) or '(no group)'}",
-                 f"<b>Vote of the {VOTE_K} nearest references:</b> {', '.join(m.vote_groups) or '(no group)'}"]
+        lines = [f"<span style='color:#b22'><b>Caution:</b> {html.escape(w)}; the hits are only loosely similar.</span>"
+                 for w in m.warnings]
+        lines += [f"<b>Network:</b> {', '.join(n for n, f in present.items() if f) or '(no group)'}",
+                  f"<b>Vote of the {VOTE_K} nearest references:</b> {', '.join(m.vote_groups) or '(no group)'}"]
         diff = disagreements(m.vote, present)
         if diff:
-            said = "; ".join(f"{g}: network {'yes' if a else 'no'}, references {'yes' if b else 'no'}" for g, a, b in diff)
-            lines.append(f"<span style='color:#b45f06'><b>They disagree</b> on {said}.</span>")
+            net_only = ", ".join(g for g, net, _ in diff if net)
+            ref_only = ", ".join(g for g, net, _ in diff if not net)
+            said = "; ".join(t for t in (net_only and f"only the network says {net_only}",
+                                         ref_only and f"only the references say {ref_only}") if t)
+            lines.append(f"<span style='color:#b45f06'><b>They disagree:</b> {said}.</span>")
         else:
             lines.append("<span style='color:#2a7'>The network and the references agree.</span>")
-        for w in m.warnings:
-            lines.append(f"<span style='color:#b22'><b>Caution:</b> {w}; the hits below are only loosely similar.</span>")
         self.compare.setText("<br>".join(lines))
 
     def _fill_hits(self) -> None:
