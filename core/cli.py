@@ -315,6 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     from core.cli_explain import add_explain_parser
     add_explain_parser(sub)
+    from core.cli_library import add_parser as add_library_parser
+    add_library_parser(sub)
 
     return p
 

@@ -18,7 +18,7 @@ from core.io import csv_rows, expand_paths, iter_zip_spectra, read_spectra
 from core.phase import CONDENSED, PHASES, phase_from_state
 from core.preprocess import (DEFAULT_GRID, Grid, InputConfig, measured_mask, model_input, normalise, resample_batch,
                              standardise)
-from core.spectrum import SpectrumReadError
+from core.spectrum import Spectrum, SpectrumReadError
 
 SPLITS = {"train": 0, "val": 1, "test": 2}
 Progress = Callable[[int, int, str], None]
@@ -188,6 +188,36 @@ def load_structures(path: str | Path) -> dict[str, dict[str, str]]:
     return out
 
 
+@dataclass
+class Labelled:
+    """One spectrum that passed the builder's checks: the file, its data and its structure."""
+
+    base: str  # file base name (the key into the structures table)
+    spectrum: Spectrum
+    x: np.ndarray  # wavenumbers, ascending
+    a: np.ndarray  # absorbance
+    labels: list[int]
+    row: dict[str, str]  # the structures-table row: identifier, name, cas, state
+    state: str  # ##STATE, else the table's state column
+    phase: str  # core.phase class
+    key: str  # compound identity (InChIKey) for the split
+
+
+def iter_labelled(spectra: str | Path, table: dict[str, dict[str, str]], report: BuildReport,
+                  gas_only: bool = True, check_formula: bool = True,
+                  progress: Progress | None = None) -> Iterator[Labelled]:
+    """Read every spectrum of a folder/zip/file, match it to its structure, filter and label;
+    skipped files are counted in `report` with their reasons."""
+    sources = list(iter_sources(spectra))
+    for i, (name, data) in enumerate(sources):
+        report.files += 1
+        if progress and (i % 100 == 0 or i == len(sources) - 1):
+            progress(i + 1, len(sources), name)
+        item = _read_one(name, data, table, gas_only, check_formula, report)
+        if item is not None:
+            yield item
+
+
 def build_dataset(spectra: str | Path | list, structures: str | Path | list, grid: Grid = DEFAULT_GRID,
                   gas_only: bool = True, check_formula: bool = True, split_seed: int = 0,
                   progress: Progress | None = None) -> tuple[Dataset, BuildReport]:
@@ -196,87 +226,78 @@ def build_dataset(spectra: str | Path | list, structures: str | Path | list, gri
     `spectra` and `structures` may be lists of equal length: several sources (e.g. gas and
     condensed collections) in one dataset. Each spectrum records its phase class (from
     ##STATE, else the CSV's state column); the split is by compound (InChIKey) and
-    stratified by phase."""
-    pairs = list(zip(*(v if isinstance(v, list) else [v] for v in (spectra, structures))))
-    if not pairs or (isinstance(spectra, list) and len(spectra) != len(structures)):
+    stratified by (source, phase)."""
+    spectra_list = spectra if isinstance(spectra, list) else [spectra]
+    structures_list = structures if isinstance(structures, list) else [structures]
+    if not spectra_list or len(spectra_list) != len(structures_list):
         raise DatasetError("give one structures CSV for each spectra source")
     report = BuildReport()
-    rows: dict[str, list] = {k: [] for k in ("x", "y", "labels", "ids", "names", "idents", "phases", "keys",
-                                             "source", "states")}
-    sources = [(k, name, data, table) for k, (spectra_k, structures_k) in enumerate(pairs)
-               for table in [load_structures(structures_k)] for name, data in iter_sources(spectra_k)]
-    for i, (k, name, data, table) in enumerate(sources):
-        report.files += 1
-        if progress and (i % 100 == 0 or i == len(sources) - 1):
-            progress(i + 1, len(sources), name)
-        if _read_one(name, data, table, gas_only, check_formula, report, rows):
-            rows["source"].append(k)
-    if not rows["ids"]:
-        raise DatasetError(f"{spectra}: no labelled spectra ({report.files} files read)")
-    X = normalise(resample_batch(rows["x"], rows["y"], grid))
-    Y = np.asarray(rows["labels"], dtype=np.uint8)
-    report.labelled = len(rows["ids"])
+    items: list[tuple[int, Labelled]] = []
+    for k, (spectra_k, structures_k) in enumerate(zip(spectra_list, structures_list)):
+        table = load_structures(structures_k)
+        items += [(k, r) for r in iter_labelled(spectra_k, table, report, gas_only, check_formula, progress)]
+    if not items:
+        raise DatasetError(f"{', '.join(map(str, spectra_list))}: no labelled spectra ({report.files} files read)")
+    rows = [r for _, r in items]
+    X = normalise(resample_batch([r.x for r in rows], [r.a for r in rows], grid))
+    Y = np.asarray([r.labels for r in rows], dtype=np.uint8)
+    phases = [r.phase for r in rows]
+    report.labelled = len(rows)
     report.group_counts = {n: int(c) for n, c in zip(GROUP_NAMES, Y.sum(axis=0))}
-    report.phase_counts = {p: rows["phases"].count(p) for p in PHASES if p in rows["phases"]}
+    report.phase_counts = {p: phases.count(p) for p in PHASES if p in phases}
     provenance = {
-        "source": [str(a) for a, _ in pairs], "structures": [str(b) for _, b in pairs], "gas_only": gas_only,
-        "check_formula": check_formula, "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "source": [str(a) for a in spectra_list], "structures": [str(b) for b in structures_list],
+        "gas_only": gas_only, "check_formula": check_formula,
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "software": f"irgroups {__version__}", "files_read": report.files,
         "skipped": {k: len(v) for k, v in report.skipped.items()}, "split_seed": split_seed,
-        "split": "by compound (InChIKey), stratified by phase", "phase_counts": report.phase_counts,
+        "split": "by compound (InChIKey), stratified by source and phase", "phase_counts": report.phase_counts,
     }
     # strata are (source, phase): a source's split does not depend on what else is merged with it
-    split = grouped_split(rows["keys"], [f"{src}:{ph}" for src, ph in zip(rows["source"], rows["phases"])], split_seed)
-    ds = Dataset(X, Y, rows["ids"], rows["names"], rows["idents"], split, grid, GROUP_NAMES, provenance,
-                 rows["phases"], rows["states"], measured_mask(rows["x"], grid))
+    split = grouped_split([r.key for r in rows], [f"{k}:{r.phase}" for k, r in items], split_seed)
+    ds = Dataset(X, Y, [r.base for r in rows], [r.row["name"] or r.spectrum.title for r in rows],
+                 [r.row["identifier"] for r in rows], split, grid, GROUP_NAMES, provenance, phases,
+                 [r.state for r in rows], measured_mask([r.x for r in rows], grid))
     return ds, report
 
 
 def _read_one(name: str, data: bytes | None, table: dict, gas_only: bool, check_formula: bool,
-              report: BuildReport, rows: dict[str, list]) -> bool:
-    """Read, filter and label one file, appending to `rows` (True) or recording why it was skipped."""
+              report: BuildReport) -> Labelled | None:
+    """Read, filter and label one file, or record in `report` why it was skipped (None)."""
     base = Path(name).name
     row = table.get(base)
     if row is None:
         report.skip("no structure in the CSV", base)
-        return False
+        return None
     try:
         s = read_spectra(name, data)[0]
     except SpectrumReadError as exc:
         report.skip("unreadable", base, exc.problem)
-        return False
+        return None
     if not s.is_infrared:
         report.skip("not an infrared spectrum", base, s.meta.get("DATATYPE", s.kind))
-        return False
-    state = s.meta.get("STATE", "") or row["state"]
+        return None
+    state = s.meta.get("STATE", "") or row.get("state", "")
     if gas_only and state and "gas" not in state.lower():
         report.skip("not gas phase", base, state)
-        return False
+        return None
     mol = mol_from_identifier(row["identifier"])
     if mol is None:
         report.skip("structure not readable by RDKit", base, row["identifier"][:60])
-        return False
+        return None
     if check_formula and s.meta.get("MOLFORM"):
         want, got = parse_formula(s.meta["MOLFORM"]), mol_formula(mol)
         if want != got:
             report.skip("formula mismatch (structure disagrees with ##MOLFORM)", base,
                         f"{s.meta['MOLFORM']} vs {''.join(f'{k}{v}' for k, v in sorted(got.items()))}")
-            return False
+            return None
     try:
         x, a = standardise(s)
     except SpectrumReadError as exc:
         report.skip("unusable units", base, exc.problem)
-        return False
-    rows["x"].append(x)
-    rows["y"].append(a)
-    rows["labels"].append(label_mol(mol))
-    rows["ids"].append(base)
-    rows["names"].append(row["name"] or s.title)
-    rows["idents"].append(row["identifier"])
-    rows["phases"].append(phase_from_state(state) if state else ("gas" if gas_only else "unknown"))
-    rows["keys"].append(compound_key(mol))
-    rows["states"].append(state)
-    return True
+        return None
+    phase = phase_from_state(state) if state else ("gas" if gas_only else "unknown")
+    return Labelled(base, s, x, a, label_mol(mol), row, state, phase, compound_key(mol))
 
 
 def compound_key(mol) -> str:

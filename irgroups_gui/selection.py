@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from irgroups_gui.events import Signal
 
-FIELDS = ("entry", "overlay", "group", "channel", "position", "region", "member")
+FIELDS = ("entry", "overlay", "group", "channel", "position", "region", "member", "library_hit")
 
 
 class Selection:
     """Current spectrum entry (index) and other entries overlaid with it, group (index), the
     hovered latent cell (channel, position) of ensemble member `member`, and a clicked
-    wavenumber region (lo, hi). `changed` emits the set of fields that changed."""
+    wavenumber region (lo, hi), and the reference-library entry overlaid on the spectrum
+    (`library_hit`, an index into the open library, or None). `changed` emits the set of fields that changed."""
 
     def __init__(self) -> None:
         self.entry: int | None = None
@@ -19,6 +20,7 @@ class Selection:
         self.channel: int | None = None
         self.position: int | None = None
         self.region: tuple[float, float] | None = None
+        self.library_hit: int | None = None
         self.changed = Signal()
 
     def update(self, **values) -> None:

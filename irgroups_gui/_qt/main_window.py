@@ -18,6 +18,7 @@ from irgroups_gui._qt.linked_plots import LinkedPlots
 from irgroups_gui._qt.model_card import ModelCard
 from irgroups_gui._qt.patterns_view import PatternsView
 from irgroups_gui._qt.probability_panel import ProbabilityPanel
+from irgroups_gui._qt.similar_view import SimilarView
 from irgroups_gui._qt.training_tab import TrainingTab
 from irgroups_gui._qt.worker import Worker, thread_worker
 from irgroups_gui.jobs import classify_paths, load_model
@@ -49,11 +50,15 @@ class MainWindow(QMainWindow):
         self.training.use_model.connect(self._use_trained)
         self.training.message.connect(self.status)
         self.card = ModelCard(self.session, self.open_model)
+        self.similar = SimilarView(self.session, self.spectrum.plot, self.settings)
 
         centre = self._centre_box()
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.probabilities)
-        right.addWidget(self.patterns)
+        self.side_tabs = QTabWidget()
+        self.side_tabs.addTab(self.patterns, "Patterns")
+        self.side_tabs.addTab(self.similar, "Similar spectra")
+        right.addWidget(self.side_tabs)
         right.setSizes([480, 380])
         main = QSplitter()
         main.addWidget(self.files)
@@ -71,6 +76,7 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self.statusBar().addPermanentWidget(self.progress)
         self._build_menus()
+        self.menuBar().addMenu(self.similar.menu)
         self.session.model_changed.connect(self._model_ready)
         self.status("Loading the model…")
         QTimer.singleShot(0, lambda: self.load_model(model_path))
@@ -304,6 +310,7 @@ class MainWindow(QMainWindow):
         if self.training.is_running():
             self.status("Stopping training…")
             self.training.shutdown()
+        self.similar.shutdown()
         for w in list(self._workers):
             w.wait(10000)
         event.accept()
