@@ -275,6 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from core.cli_explain import add_explain_parser
     add_explain_parser(sub)
+    __import__("core.cli_files").cli_files.add_parser(sub)
 
     return p
 

@@ -131,6 +131,8 @@ def parse_bytes(data: bytes, src: str) -> list[Spectrum]:
         if exc.problem.startswith(fmt.name) or fmt.name in ("text", "JCAMP-DX"):
             raise
         raise SpectrumReadError(src, f"{fmt.name}: {exc.problem}") from None
+    except ImportError as exc:
+        raise SpectrumReadError(src, f"{fmt.name}: reader unavailable ({exc})") from None
     except (ValueError, struct.error, IndexError, KeyError, OverflowError, MemoryError, TypeError,
             UnicodeDecodeError, ZeroDivisionError) as exc:
         detail = str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__

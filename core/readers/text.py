@@ -165,3 +165,11 @@ def parse(data: bytes, src: str) -> list[Spectrum]:
         out.append(Spectrum(x=x.copy(), y=y.copy(), x_units=x_units, y_units=y_units, title=title, meta=meta,
                             source=src, kind="infrared", warnings=notes + ynotes))
     return out
+
+
+def write_csv(s: Spectrum) -> str:
+    """Two-column CSV (x, y) in the spectrum's own units and order, units in the header,
+    values to 10 significant digits; reads back through parse()."""
+    keep = np.isfinite(s.x) & np.isfinite(s.y)
+    rows = [f"{a:.10g},{b:.10g}" for a, b in zip(np.asarray(s.x)[keep], np.asarray(s.y)[keep])]
+    return f"{s.x_units},{s.y_units}\n" + "\n".join(rows) + "\n"
