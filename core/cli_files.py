@@ -113,13 +113,14 @@ def cmd_convert(args) -> int:
             for i, s in enumerate(spectra):
                 stem = Path(f).stem + (f"_{i + 1}" if len(spectra) > 1 else "")
                 target = out / (stem + _WRITERS[args.to])
-                target.write_text(_write(s, args.to), encoding="utf-8")
+                try:
+                    target.write_text(_write(s, args.to), encoding="utf-8")
+                except OSError as exc:
+                    raise CLIError(f"cannot write {target}: {exc.strerror}") from None
                 print(f"{f}{f' #{i + 1}' if len(spectra) > 1 else ''} -> {target}")
         except SpectrumReadError as exc:
             failed += 1
             print(f"{exc.source}: error: {exc.problem}", file=sys.stderr)
-        except OSError as exc:
-            raise CLIError(f"cannot write to {out}: {exc.strerror}") from None
     if failed:
         print(f"{failed} of {len(files)} files could not be converted", file=sys.stderr)
     return EXIT_FAILED if failed else EXIT_OK

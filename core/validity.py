@@ -29,6 +29,7 @@ CLASSIFY, CAUTION, REFUSE = "classify", "caution", "refuse"
 FLAT_ABSORBANCE = 1e-3  # peak-to-peak absorbance below this is a flat line
 MOSTLY_MISSING = 0.5  # refuse when more than this fraction of the points is NaN
 NIR_START = 3800.0  # a spectrum starting above this wavenumber has no mid-IR
+UV_START = 12500.0  # ... and above this (800 nm) it is not infrared at all
 CLIP_MIN = 1.5  # an absorbance plateau at or above this is a detector limit
 CLIP_RUN = 3  # ... when the maximum is held for at least this many points
 
@@ -104,6 +105,8 @@ def _values(s: Spectrum) -> str | None:
 
 def _range(s: Spectrum) -> str | None:
     x = to_wavenumber(np.asarray(s.x)[np.isfinite(s.x)], s.x_units, s.source)
+    if x.min() >= UV_START:
+        return f"UV/visible range ({x.min():.0f}-{x.max():.0f} cm-1), not infrared"
     if x.min() >= NIR_START:
         return (f"near-infrared only ({x.min():.0f}-{x.max():.0f} cm-1); "
                 "the model reads the mid-IR, 500-4000 cm-1")

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from core.readers.units import canonical_x, canonical_y
 from core.spectrum import Spectrum, SpectrumReadError
 
@@ -126,7 +128,8 @@ def parse_bytes(data: bytes, src: str) -> list[Spectrum]:
         raise SpectrumReadError(src, "binary file of an unknown format (not OPUS, OMNIC, GRAMS SPC, "
                                      "PerkinElmer SP or JCAMP-DX)")
     try:
-        spectra = fmt.parse(data, src)
+        with np.errstate(all="ignore"):  # corrupt floats are judged by core.validity, not warned about
+            spectra = fmt.parse(data, src)
     except SpectrumReadError as exc:
         if exc.problem.startswith(fmt.name) or fmt.name in ("text", "JCAMP-DX"):
             raise
@@ -144,3 +147,12 @@ def parse_bytes(data: bytes, src: str) -> list[Spectrum]:
         s.x_units = canonical_x(s.x_units)
         s.y_units = canonical_y(s.y_units)
     return spectra
+
+
+def file_dialog_filter() -> str:
+    """A Qt file-dialog filter: all spectra, then one entry per format, then all files."""
+    def globs(f: Format) -> str:
+        pats = [f"*{s}" for s in f.suffixes] + (["*.[0-9]*"] if f.name == "Bruker OPUS" else [])
+        return " ".join(dict.fromkeys(pats))
+    every = " ".join(globs(f) for f in FORMATS)
+    return ";;".join([f"Spectra ({every})"] + [f"{f.name} ({globs(f)})" for f in FORMATS] + ["All files (*)"])

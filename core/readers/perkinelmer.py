@@ -74,5 +74,8 @@ def parse(data: bytes, src: str) -> list[Spectrum]:
         meta["PE MODE"] = _text(top[MODE])
     if Y_UNITS in top and "%" in _text(top[Y_UNITS]):
         meta["YPERCENT"] = "yes"
+    warnings = []
+    if "%R" in meta.get("PE MODE", "") and y_units != "REFLECTANCE":
+        warnings.append(f"the instrument mode says {meta['PE MODE']!r} but the ordinate is {y_units.lower()}")
     title = data[4:44].split(b"\x00", 1)[0].decode("latin-1").strip()
-    return [Spectrum(x=x, y=y, x_units=x_units, y_units=y_units, title=title, meta=meta, source=src)]
+    return [Spectrum(x=x, y=y, x_units=x_units, y_units=y_units, title=title, meta=meta, source=src, warnings=warnings)]

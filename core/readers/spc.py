@@ -109,10 +109,9 @@ def parse(data: bytes, src: str) -> list[Spectrum]:
             pos += 4 * sub_n
         else:
             x, sub_n = shared_x, n
-        if h["old"]:  # old files: the subfile's exponent when it has one, else the file's
-            exp = -128 if h["exp"] == -128 else (sub_exp if sub_exp > 0 else h["exp"])
-        else:
-            exp = sub_exp if multi else h["exp"]
+        exp = sub_exp if multi else h["exp"]  # multifiles scale each subfile by its own exponent
+        if h["old"] and h["exp"] == -128:
+            exp = -128
         width_y = 4 if exp == -128 else width
         _need(data, pos + width_y * sub_n, src, f"subfile {len(out) + 1}")
         y = _y(data[pos:pos + width_y * sub_n], sub_n, exp, width_y == 2, h["old"])

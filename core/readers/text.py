@@ -21,6 +21,7 @@ MIN_ROWS = 10
 _NUM = re.compile(r"^[+-]?(?:\d+[.,]?\d*|[.,]\d+)(?:[eE][+-]?\d+)?$|^[+-]?(?:nan|inf)$", re.IGNORECASE)
 _KNOWN_Y = {ABSORBANCE, TRANSMITTANCE, "REFLECTANCE", "KUBELKA-MUNK", "LOG(1/R)", "SINGLE BEAM",
             "INTERFEROGRAM", "ARBITRARY UNITS", "COUNTS"}
+_DECLARED = re.compile(r"^\W*([xy])[ _]?units\s*[=:]\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
 _SEP_NAMES = {None: "whitespace", r"\s*;\s*": "semicolon", r"\s*\t\s*": "tab"}
 _KNOWN_X = {WAVENUMBER, MICROMETERS, NANOMETERS, POINTS}
 
@@ -141,7 +142,9 @@ def parse(data: bytes, src: str) -> list[Spectrum]:
         names = []
     head_text = "\n".join(header)
     notes: list[str] = []
-    x_units = _unit_from_name(names[0], canonical_x, _KNOWN_X) if names else None
+    declared = {k.lower(): v.strip() for k, v in _DECLARED.findall(head_text)}
+    x_units = canonical_x(declared["x"]) if "x" in declared else None
+    x_units = x_units or (_unit_from_name(names[0], canonical_x, _KNOWN_X) if names else None)
     x_units = x_units or _unit_from_name(head_text, canonical_x, _KNOWN_X)
     if x_units is None:
         x_units, note = _guess_x(x)
@@ -151,7 +154,8 @@ def parse(data: bytes, src: str) -> list[Spectrum]:
     for j in range(1, width):
         y = table[:, j]
         name = names[j].strip().strip('"') if names else ""
-        y_units = _unit_from_name(name, canonical_y, _KNOWN_Y) if name else None
+        y_units = canonical_y(declared["y"]) if "y" in declared and width == 2 else None
+        y_units = y_units or (_unit_from_name(name, canonical_y, _KNOWN_Y) if name else None)
         if y_units is None and width == 2:
             y_units = _unit_from_name(head_text, canonical_y, _KNOWN_Y)
         ynotes = []
@@ -172,4 +176,4 @@ def write_csv(s: Spectrum) -> str:
     values to 10 significant digits; reads back through parse()."""
     keep = np.isfinite(s.x) & np.isfinite(s.y)
     rows = [f"{a:.10g},{b:.10g}" for a, b in zip(np.asarray(s.x)[keep], np.asarray(s.y)[keep])]
-    return f"{s.x_units},{s.y_units}\n" + "\n".join(rows) + "\n"
+    return f"# x_units={s.x_units}\n# y_units={s.y_units}\nx,y\n" + "\n".join(rows) + "\n"
