@@ -178,6 +178,11 @@ def cmd_evaluate(args) -> int:
 
 
 # ---------------------------------------------------------------- predict
+def _label(p) -> str:
+    """The file, and `#n` for a spectrum of a multi-spectrum file."""
+    return p.source + (f" #{p.index + 1}" if p.name.endswith(f" #{p.index + 1}") else "")
+
+
 def cmd_predict(args) -> int:
     from core.classify import classify_in_chunks
     from core.io import expand_paths
@@ -191,7 +196,7 @@ def cmd_predict(args) -> int:
     if args.format == "json":
         out = []
         for p in preds:
-            entry = {"file": p.source, "name": p.name}
+            entry = {"file": p.source, "index": p.index, "name": p.name}
             if p.ok:
                 entry |= {"probabilities": {n: round(float(v), 4) for n, v in zip(names, p.mean)},
                           "spread": {n: round(float(v), 4) for n, v in zip(names, p.std)},
@@ -212,10 +217,10 @@ def cmd_predict(args) -> int:
     else:
         for p in preds:
             if not p.ok:
-                print(f"{p.source}: error: {p.error}")
+                print(f"{_label(p)}: error: {p.error}")
                 continue
             present = [n for n, f in zip(names, p.present) if f]
-            print(f"{p.source}: {', '.join(present) or '(no group)'}")
+            print(f"{_label(p)}: {', '.join(present) or '(no group)'}")
             for w in p.warnings:
                 print(f"    caution: {w}")
             if args.verbose:

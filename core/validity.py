@@ -11,6 +11,8 @@ The model was trained on mid-IR absorbance spectra (gas phase, 500-4000 cm-1), s
   log(1/R) in the instrument software first;
 - single beam, background, interferogram, a point-index x axis, near-IR only, flat,
   constant, all-zero or mostly missing data -> refuse;
+- large negative absorbance (deeper than a quarter of the maximum: difference, derivative
+  or factor spectra) -> refuse; deeper than 5% -> caution;
 - absorbance pinned at its maximum over several points (detector limit) -> caution naming
   the region.
 """
@@ -30,6 +32,8 @@ FLAT_ABSORBANCE = 1e-3  # peak-to-peak absorbance below this is a flat line
 MOSTLY_MISSING = 0.5  # refuse when more than this fraction of the points is NaN
 NIR_START = 3800.0  # a spectrum starting above this wavenumber has no mid-IR
 UV_START = 12500.0  # ... and above this (800 nm) it is not infrared at all
+NEGATIVE_REFUSE = 0.25  # refuse when the deepest negative absorbance exceeds this share of the maximum
+NEGATIVE_CAUTION = 0.05  # ... caution above this (NIST spectra: at most 0.04, 1000 gas + 1000 condensed)
 CLIP_MIN = 1.5  # an absorbance plateau at or above this is a detector limit
 CLIP_RUN = 3  # ... when the maximum is held for at least this many points
 
@@ -129,6 +133,28 @@ def _flat(s: Spectrum) -> str | None:
     return None
 
 
+def _negative_share(s: Spectrum) -> tuple[float, float]:
+    _, a = _absorbance(s)
+    top = max(float(a.max()), 1e-12)
+    return max(0.0, -float(a.min())) / top, float(a.min())
+
+
+def _negative(s: Spectrum) -> str | None:
+    share, low = _negative_share(s)
+    if share > NEGATIVE_REFUSE:
+        depth = "deeper than the highest band" if share >= 1 else f"{share:.0%} of the maximum"
+        return (f"large negative absorbance (down to {low:.3g}, {depth}): a difference, "
+                "derivative or factor spectrum, or a wrong background; the model reads plain absorbance")
+    return None
+
+
+def _negative_caution(s: Spectrum) -> str | None:
+    share, low = _negative_share(s)
+    if share > NEGATIVE_CAUTION:
+        return f"negative absorbance down to {low:.3g} ({share:.0%} of the maximum): check the background"
+    return None
+
+
 def _clipped(s: Spectrum) -> str | None:
     x, a = _absorbance(s)
     top = float(a.max())
@@ -153,8 +179,8 @@ def _unit_caution(s: Spectrum) -> str | None:
     return _CAUTION_Y.get(s.y_units)
 
 
-REFUSAL_CHECKS: tuple[Callable[[Spectrum], str | None], ...] = (_kind, _units, _values, _range, _flat)
-CAUTION_CHECKS: tuple[Callable[[Spectrum], str | None], ...] = (_unit_caution, _missing, _clipped)
+REFUSAL_CHECKS: tuple[Callable[[Spectrum], str | None], ...] = (_kind, _units, _values, _range, _flat, _negative)
+CAUTION_CHECKS: tuple[Callable[[Spectrum], str | None], ...] = (_unit_caution, _missing, _negative_caution, _clipped)
 
 
 def assess(s: Spectrum) -> Decision:

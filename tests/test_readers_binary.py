@@ -55,7 +55,8 @@ def test_omnic_spa_header_units_and_clipping_caution():
     assert (s.format, s.x.size, s.y_units) == ("Thermo OMNIC", 1738, "ABSORBANCE")  # 1738: orange's test
     assert s.x[0] == pytest.approx(3999.703, abs=1e-3)
     d = assess(s)
-    assert d.decision == CAUTION and "clipped at 6.00" in d.cautions[0] and "650" in d.cautions[0]
+    assert d.decision == CAUTION
+    assert "clipped at 6.00 (detector limit) over 650-656 cm-1" in d.summary and "negative absorbance" in d.summary
 
 
 def _spg(spa: bytes, titles: list[str]) -> bytes:

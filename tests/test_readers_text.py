@@ -151,3 +151,20 @@ def test_decimal_comma_percent_t_csv_gives_the_jcamp_probabilities(tmp_path):
     assert ref.ok and got.ok, got.error
     assert np.max(np.abs(ref.mean - got.mean)) < 0.03
     assert list(ref.present) == list(got.present)
+
+
+def test_stray_letters_in_free_header_text_are_not_units():
+    rows = "".join(f"{4000 - 10 * i},{0.8 if i % 9 == 0 else 0.02}\n" for i in range(40))
+    s = read_spectrum("t.csv", ("Sample R from batch A\nOperator: T. Smith\n" + rows).encode())
+    assert s.y_units == "ABSORBANCE" and "guessed" in s.warnings[-1]
+    s = read_spectrum("t.csv", ("Sample R\nY units: %T\n" + rows).encode())
+    assert s.y_units == "TRANSMITTANCE"
+
+
+def test_negative_absorbance_is_refused_or_cautioned():
+    x = np.linspace(4000, 500, 351)
+    band = np.exp(-0.5 * ((x - 1700) / 30) ** 2)
+    assert "difference, derivative or factor" in assess(_spectrum(band - 0.5 * np.roll(band, 40), x=x)).reason
+    d = assess(_spectrum(band - 0.1 * np.roll(band, 80), x=x))
+    assert d.decision == CAUTION and "negative absorbance down to" in d.cautions[0]
+    assert assess(_spectrum(band - 0.01, x=x)).decision == CLASSIFY

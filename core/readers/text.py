@@ -78,13 +78,14 @@ def _numbers(fields: list[str], decimal: str) -> list[float] | None:
     return out
 
 
-def _unit_from_name(name: str, canon, known: set[str]) -> str | None:
-    """A unit named in a column header: the whole name, the bracketed part, or one word."""
-    candidates = [name] + re.findall(r"[(\[{]([^)\]}]*)[)\]}]", name) + re.split(r"[\s/,()\[\]:=]+", name)
-    candidates += [w for w in re.split(r"[\s,()\[\]:=]+", name)]
+def _unit_from_name(name: str, canon, known: set[str], min_len: int = 1) -> str | None:
+    """A unit named in a column header: the whole name, the bracketed part, or one word
+    (words shorter than `min_len` count only with a % sign: free header text has stray As and Ts)."""
+    candidates = ([name] + re.findall(r"[(\[{]([^)\]}]*)[)\]}]", name)
+                  + re.split(r"[\s,()\[\]:=]+", name) + re.split(r"[\s/,()\[\]:=]+", name))
     for c in candidates:
         c = c.strip()
-        if c and canon(c) in known:
+        if c and (len(c) >= min_len or "%" in c) and canon(c) in known:
             return canon(c)
     return None
 
@@ -145,7 +146,7 @@ def parse(data: bytes, src: str) -> list[Spectrum]:
     declared = {k.lower(): v.strip() for k, v in _DECLARED.findall(head_text)}
     x_units = canonical_x(declared["x"]) if "x" in declared else None
     x_units = x_units or (_unit_from_name(names[0], canonical_x, _KNOWN_X) if names else None)
-    x_units = x_units or _unit_from_name(head_text, canonical_x, _KNOWN_X)
+    x_units = x_units or _unit_from_name(head_text, canonical_x, _KNOWN_X, min_len=3)
     if x_units is None:
         x_units, note = _guess_x(x)
         notes += [note] if note else []
@@ -157,7 +158,7 @@ def parse(data: bytes, src: str) -> list[Spectrum]:
         y_units = canonical_y(declared["y"]) if "y" in declared and width == 2 else None
         y_units = y_units or (_unit_from_name(name, canonical_y, _KNOWN_Y) if name else None)
         if y_units is None and width == 2:
-            y_units = _unit_from_name(head_text, canonical_y, _KNOWN_Y)
+            y_units = _unit_from_name(head_text, canonical_y, _KNOWN_Y, min_len=3)
         ynotes = []
         if y_units is None:
             y_units, note = _guess_y(y)
