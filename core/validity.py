@@ -32,6 +32,7 @@ FLAT_ABSORBANCE = 1e-3  # peak-to-peak absorbance below this is a flat line
 MOSTLY_MISSING = 0.5  # refuse when more than this fraction of the points is NaN
 NIR_START = 3800.0  # a spectrum starting above this wavenumber has no mid-IR
 UV_START = 12500.0  # ... and above this (800 nm) it is not infrared at all
+RAW_FT_START = 50.0  # a spectrum in arbitrary units starting below this is a raw single-beam transform
 NEGATIVE_REFUSE = 0.25  # refuse when the deepest negative absorbance exceeds this share of the maximum
 NEGATIVE_CAUTION = 0.05  # ... caution above this (NIST spectra: at most 0.04, 1000 gas + 1000 condensed)
 CLIP_MIN = 1.5  # an absorbance plateau at or above this is a detector limit
@@ -109,11 +110,13 @@ def _values(s: Spectrum) -> str | None:
 
 def _range(s: Spectrum) -> str | None:
     x = to_wavenumber(np.asarray(s.x)[np.isfinite(s.x)], s.x_units, s.source)
-    if x.min() >= UV_START:
-        return f"UV/visible range ({x.min():.0f}-{x.max():.0f} cm-1), not infrared"
-    if x.min() >= NIR_START:
-        return (f"near-infrared only ({x.min():.0f}-{x.max():.0f} cm-1); "
-                "the model reads the mid-IR, 500-4000 cm-1")
+    lo, hi = float(x.min()), float(x.max())
+    if lo >= NIR_START:
+        region = "UV/visible" if lo >= UV_START else "near-infrared" if hi <= UV_START else "near-infrared/visible"
+        return f"{region} only ({lo:.0f}-{hi:.0f} cm-1); the model reads the mid-IR, 500-4000 cm-1"
+    if s.y_units == U.ARBITRARY and lo < RAW_FT_START:
+        return (f"arbitrary units on an axis from {lo:.0f} cm-1: the raw output of a Fourier transform "
+                "(a single-beam spectrum?), not absorbance")
     return None
 
 

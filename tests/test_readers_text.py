@@ -108,9 +108,14 @@ def test_garbage_and_unreadable_kinds_are_refused(y, units, word):
     assert word in d.reason
 
 
-def test_near_infrared_only_is_refused():
+def test_no_mid_ir_and_raw_transforms_are_refused():
     d = assess(_spectrum(np.linspace(0.1, 0.9, 100), x=np.linspace(12000, 4000, 100)))
-    assert d.decision == REFUSE and "near-infrared" in d.reason
+    assert d.decision == REFUSE and "near-infrared only (4000-12000 cm-1)" in d.reason
+    uv = _spectrum(np.linspace(0.1, 0.9, 100), x=np.linspace(200, 700, 100))
+    uv.x_units = "NANOMETERS"
+    assert "UV/visible only" in assess(uv).reason
+    raw = _spectrum(np.linspace(0.1, 0.9, 100), x=np.linspace(0, 7900, 100), units="ARBITRARY UNITS")
+    assert "single-beam" in assess(raw).reason
 
 
 def test_kubelka_munk_and_clipping_are_cautions():
