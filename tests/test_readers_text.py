@@ -173,3 +173,12 @@ def test_negative_absorbance_is_refused_or_cautioned():
     d = assess(_spectrum(band - 0.1 * np.roll(band, 80), x=x))
     assert d.decision == CAUTION and "negative absorbance down to" in d.cautions[0]
     assert assess(_spectrum(band - 0.01, x=x)).decision == CLASSIFY
+
+
+@pytest.mark.parametrize("sep,decimal", [(",", "."), (";", ","), (",", ","), ("\t", ".")])
+def test_quoted_fields(sep, decimal):
+    x = np.linspace(4000, 400, 40)
+    rows = "".join(f'"{a:.2f}"{sep}"{b:.3f}"\n'.replace(".", decimal) for a, b in zip(x, np.linspace(10, 90, 40)))
+    s = read_spectrum("q.csv", (f'"Wavenumber (cm-1)"{sep}"%T"\n' + rows).encode("utf-16"))
+    assert (s.x_units, s.y_units) == ("1/CM", "TRANSMITTANCE")
+    np.testing.assert_allclose(s.x, x, atol=0.006)

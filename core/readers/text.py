@@ -7,6 +7,7 @@ decimal commas; otherwise commas separate columns.
 """
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -17,12 +18,14 @@ from core.readers.units import (ABSORBANCE, MICROMETERS, NANOMETERS, POINTS, TRA
 from core.spectrum import Spectrum, SpectrumReadError
 
 FORMAT = "text"
+QUOTED = "quoted:"  # prefix of a separator for "quoted","fields" (read with the csv module)
 MIN_ROWS = 10
 _NUM = re.compile(r"^[+-]?(?:\d+[.,]?\d*|[.,]\d+)(?:[eE][+-]?\d+)?$|^[+-]?(?:nan|inf)$", re.IGNORECASE)
 _KNOWN_Y = {ABSORBANCE, TRANSMITTANCE, "REFLECTANCE", "KUBELKA-MUNK", "LOG(1/R)", "SINGLE BEAM",
             "INTERFEROGRAM", "ARBITRARY UNITS", "COUNTS"}
 _DECLARED = re.compile(r"^\W*([xy])[ _]?units\s*[=:]\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
-_SEP_NAMES = {None: "whitespace", r"\s*;\s*": "semicolon", r"\s*\t\s*": "tab"}
+_SEP_NAMES = {None: "whitespace", r"\s*;\s*": "semicolon", r"\s*\t\s*": "tab", QUOTED + ";": "semicolon",
+              QUOTED + "\t": "tab", QUOTED + ",": "comma"}
 _KNOWN_X = {WAVENUMBER, MICROMETERS, NANOMETERS, POINTS}
 
 
@@ -43,7 +46,12 @@ def decode_text(data: bytes, src: str) -> str:
 
 def _dialect(lines: list[str]) -> tuple[str | None, str]:
     """(column separator regex or None for whitespace, decimal mark) from sample data lines."""
-    sample = [l for l in lines if l.strip()[:1] in set("0123456789+-.,")][:200]
+    sample = [l for l in lines if l.strip().lstrip('"')[:1] in set("0123456789+-.,")][:200]
+    if any('"' in l for l in sample):  # quoted fields: the separator is what is left outside the quotes
+        outside = "".join(re.sub(r'"[^"]*"', "", l) for l in sample)
+        sep = next((c for c in ";\t," if c in outside), None)
+        inside = "".join("".join(re.findall(r'"([^"]*)"', l)) for l in sample)
+        return (None if sep is None else QUOTED + sep), ("," if "," in inside else ".")
     if any(";" in l for l in sample):
         return r"\s*;\s*", "," if any("," in l for l in sample) else "."
     if any("\t" in l for l in sample):
@@ -55,6 +63,8 @@ def _dialect(lines: list[str]) -> tuple[str | None, str]:
 
 
 def _fields(line: str, sep: str | None) -> list[str]:
+    if sep is not None and sep.startswith(QUOTED):
+        return next(csv.reader([line.strip()], delimiter=sep[-1]))
     parts = line.split() if sep is None else re.split(sep, line.strip())
     if parts and parts[-1] == "" and len(parts) > 1:
         parts = parts[:-1]  # trailing separator
