@@ -170,7 +170,9 @@ def parse(data: bytes, src: str) -> list[Spectrum]:
         if y_units is None and width == 2:
             y_units = _unit_from_name(head_text, canonical_y, _KNOWN_Y, min_len=3)
         ynotes = []
-        if y_units is None:
+        if y_units is None and x_units == POINTS:
+            y_units = "ARBITRARY UNITS"  # a point-index axis says nothing of the ordinate
+        elif y_units is None:
             y_units, note = _guess_y(y)
             ynotes.append(note)
         meta = {"HEADER": head_text, "DIALECT": f"{_SEP_NAMES.get(sep, 'comma')}-separated, decimal {decimal!r}"}
