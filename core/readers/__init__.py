@@ -31,7 +31,6 @@ class Format:
     module: str  # module with parse(data: bytes, src: str) -> list[Spectrum]
     suffixes: tuple[str, ...]
     sniff: Callable[[bytes], bool]
-    writable: bool = False
 
     def parse(self, data: bytes, src: str) -> list[Spectrum]:
         return importlib.import_module(self.module).parse(data, src)
@@ -64,9 +63,9 @@ FORMATS: tuple[Format, ...] = (
     Format("Thermo OMNIC", "core.readers.omnic", (".spa", ".spg"), _magic(b"Spectral Data File", b"Spectral Exam File")),
     Format("PerkinElmer SP", "core.readers.perkinelmer", (".sp",), _magic(b"PEPE")),
     Format("GRAMS SPC", "core.readers.spc", (".spc",), _spc_sniff),
-    Format("JCAMP-DX", "core.readers.jcamp", (".jdx", ".dx", ".jcamp", ".jcm"), _jcamp_sniff, writable=True),
+    Format("JCAMP-DX", "core.readers.jcamp", (".jdx", ".dx", ".jcamp", ".jcm"), _jcamp_sniff),
     Format("text", "core.readers.text", (".csv", ".txt", ".tsv", ".dat", ".xy", ".dpt", ".prn", ".asc"),
-           _is_text, writable=True),
+           _is_text),
 )
 
 # formats we recognise but do not read: (signature, name, why)
@@ -100,14 +99,6 @@ def detect(data: bytes, name: str = "") -> Format | None:
     if _is_text(data):
         return FORMATS[-1]  # text without a ##LABEL= line is a table, whatever its name
     return by_name if by_name is not None and by_name.name != "JCAMP-DX" else None
-
-
-def format_named(name: str) -> Format:
-    """The Format with this display name (KeyError if none)."""
-    for f in FORMATS:
-        if f.name.lower() == name.lower():
-            return f
-    raise KeyError(name)
 
 
 def _refused(data: bytes) -> tuple[str, str] | None:

@@ -7,8 +7,6 @@ from core.jcamp import parse_jcamp
 from core.readers.text import decode_text
 from core.spectrum import Spectrum
 
-FORMAT = "JCAMP-DX"
-
 
 def sniff(data: bytes) -> bool:
     """A text file with a ##LABEL= line near its start."""

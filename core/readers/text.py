@@ -17,7 +17,6 @@ from core.readers.units import (ABSORBANCE, MICROMETERS, NANOMETERS, POINTS, TRA
                                 canonical_x, canonical_y, is_percent)
 from core.spectrum import Spectrum, SpectrumReadError
 
-FORMAT = "text"
 QUOTED = "quoted:"  # prefix of a separator for "quoted","fields" (read with the csv module)
 MIN_ROWS = 10
 _NUM = re.compile(r"^[+-]?(?:\d+[.,]?\d*|[.,]\d+)(?:[eE][+-]?\d+)?$|^[+-]?(?:nan|inf)$", re.IGNORECASE)
