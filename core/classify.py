@@ -12,6 +12,7 @@ from core.io import read_spectra
 from core.phase import normalise_phase, phase_from_state
 from core.preprocess import coverage, normalise, resample_batch, standardise
 from core.spectrum import Spectrum, SpectrumReadError
+from core.validity import REFUSE, assess, model_view
 
 MIN_COVERAGE = 0.6
 
@@ -41,12 +42,9 @@ class Prediction:
 
 
 def refusal(s: Spectrum) -> str | None:
-    """Why the model must not read this spectrum at all (before any conversion), or None."""
-    if not s.is_infrared:
-        return f"not an infrared spectrum ({s.kind}); the model only reads IR"
-    if s.meta.get("PEAKTABLE"):
-        return "a peak table, not a continuous spectrum"
-    return None
+    """Why the model must not read this spectrum at all (core.validity), or None."""
+    d = assess(s)
+    return d.reason if d.decision == REFUSE else None
 
 
 def check_spectrum(s: Spectrum, x: np.ndarray, bundle: ModelBundle) -> tuple[str | None, list[str]]:
@@ -55,7 +53,7 @@ def check_spectrum(s: Spectrum, x: np.ndarray, bundle: ModelBundle) -> tuple[str
     if cov < MIN_COVERAGE:
         return (f"range {x[0]:.0f}-{x[-1]:.0f} cm-1 covers only {cov:.0%} of the model's "
                 f"{bundle.grid.start:.0f}-{bundle.grid.stop:.0f} cm-1"), []
-    cautions = list(s.warnings)
+    cautions = assess(s).cautions
     if cov < 0.9:
         cautions.append(f"covers {cov:.0%} of the model's range; missing regions read as zero")
     state = s.meta.get("STATE", "")
@@ -82,7 +80,7 @@ def classify_spectra(spectra: list[Spectrum], bundle: ModelBundle, phase: str = 
         p.error = refusal(s)
         if p.error is None:
             try:
-                x, a = standardise(s)
+                x, a = standardise(model_view(s))
                 p.error, p.warnings = check_spectrum(s, x, bundle)
             except SpectrumReadError as exc:
                 p.error = exc.problem
@@ -108,13 +106,26 @@ def classify_in_chunks(paths: list[str], bundle: ModelBundle, chunk: int = 256,
 
 
 def classify_files(paths: list[str | Path], bundle: ModelBundle, phase: str = "auto") -> list[Prediction]:
-    """One Prediction per file (its first spectrum); unreadable files give error entries."""
+    """One Prediction per spectrum: a multi-spectrum file gives one per spectrum (`index` set,
+    name `file #n`, n from 1); an unreadable file gives one error entry."""
     spectra, order = [], []
     for path in paths:
         try:
-            spectra.append(read_spectra(path)[0])
-            order.append(None)
+            found = read_spectra(path)
         except SpectrumReadError as exc:
             order.append(Prediction(source=str(path), name=Path(path).name, error=exc.problem))
+            continue
+        spectra += found
+        order += [(i, len(found)) for i in range(len(found))]
     done = iter(classify_spectra(spectra, bundle, phase))
-    return [o if o is not None else next(done) for o in order]
+    out = []
+    for o in order:
+        if isinstance(o, Prediction):
+            out.append(o)
+            continue
+        p = next(done)
+        p.index = o[0]
+        if o[1] > 1:
+            p.name = f"{Path(p.source).name} #{o[0] + 1}"
+        out.append(p)
+    return out

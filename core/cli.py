@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import csv
 import json
 import sys
@@ -11,6 +12,8 @@ from pathlib import Path
 import numpy as np
 
 EXIT_OK, EXIT_FAILED = 0, 1  # argparse exits 2 on usage errors
+# command groups in their own modules, each with add_parser(subparsers)
+COMMAND_MODULES = ("core.cli_explain", "core.cli_library", "core.cli_files")
 
 
 class CLIError(Exception):
@@ -216,6 +219,11 @@ def _write_reliability(bundle, ds, report: dict, out: Path) -> None:
 
 
 # ---------------------------------------------------------------- predict
+def _label(p) -> str:
+    """The file, and `#n` for a spectrum of a multi-spectrum file."""
+    return p.source + (f" #{p.index + 1}" if p.name.endswith(f" #{p.index + 1}") else "")
+
+
 def cmd_predict(args) -> int:
     from core.classify import classify_in_chunks
     from core.io import expand_paths
@@ -229,7 +237,7 @@ def cmd_predict(args) -> int:
     if args.format == "json":
         out = []
         for p in preds:
-            entry = {"file": p.source, "name": p.name}
+            entry = {"file": p.source, "index": p.index, "name": p.name}
             if p.ok:
                 entry |= {"probabilities": {n: round(float(v), 4) for n, v in zip(names, p.mean)},
                           "spread": {n: round(float(v), 4) for n, v in zip(names, p.std)},
@@ -250,10 +258,10 @@ def cmd_predict(args) -> int:
     else:
         for p in preds:
             if not p.ok:
-                print(f"{p.source}: error: {p.error}")
+                print(f"{_label(p)}: error: {p.error}")
                 continue
             present = [n for n, f in zip(names, p.present) if f]
-            print(f"{p.source}: {', '.join(present) or '(no group)'}")
+            print(f"{_label(p)}: {', '.join(present) or '(no group)'}")
             for w in p.warnings:
                 print(f"    caution: {w}")
             if args.verbose:
@@ -313,10 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("-v", "--verbose", action="store_true", help="all probabilities in the table")
     pr.set_defaults(func=cmd_predict)
 
-    from core.cli_explain import add_explain_parser
-    add_explain_parser(sub)
-    from core.cli_library import add_parser as add_library_parser
-    add_library_parser(sub)
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).add_parser(sub)
 
     return p
 

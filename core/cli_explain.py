@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 
-def add_explain_parser(sub) -> None:
+def add_parser(sub) -> None:
     e = sub.add_parser("explain", help="explanation figures and numbers (dataset) or one spectrum's evidence")
     e.add_argument("file", nargs="?", help="a spectrum to explain (omit with --dataset)")
     e.add_argument("--dataset", help="dataset .h5 for the two-step explanation")

@@ -276,3 +276,59 @@ def parse_jcamp(text: str, src: str) -> list[Spectrum]:
     if not spectra:
         raise SpectrumReadError(src, "no spectrum data block (##XYDATA, ##XYPOINTS or ##PEAK TABLE)")
     return spectra
+
+
+# ---------------------------------------------------------------- writer
+_KEEP_LABELS = ("STATE", "CASREGISTRYNO", "MOLFORM", "ORIGIN", "OWNER", "SAMPLINGPROCEDURE")
+_LABEL_NAMES = {"CASREGISTRYNO": "CAS REGISTRY NO", "SAMPLINGPROCEDURE": "SAMPLING PROCEDURE"}
+LINE_WIDTH = 80
+
+
+def _evenly_spaced(x: np.ndarray) -> bool:
+    if x.size < 3:
+        return False
+    d = np.diff(x)
+    return bool(np.all(np.abs(d - d[0]) <= 1e-6 * max(abs(d[0]), 1e-12)) and d[0] != 0)
+
+
+def _g(v: float) -> str:
+    return f"{v:.10g}"
+
+
+def _xydata_lines(x: np.ndarray, y: np.ndarray) -> list[str]:
+    """(X++(Y..Y)) AFFN lines no wider than LINE_WIDTH; each starts with its first point's x."""
+    lines, i = [], 0
+    while i < y.size:
+        line = _g(x[i])
+        j = i
+        while j < y.size and len(line) + 1 + len(_g(y[j])) <= LINE_WIDTH:
+            line += " " + _g(y[j])
+            j += 1
+        lines.append(line)
+        i = j
+    return lines
+
+
+def write_jcamp(s: Spectrum) -> str:
+    """JCAMP-DX 5.01 text for one spectrum: (X++(Y..Y)) AFFN when x is evenly spaced, else
+    (XY..XY) points; values to 10 significant digits, in the spectrum's own units and order."""
+    keep = np.isfinite(s.x) & np.isfinite(s.y)
+    x, y = np.asarray(s.x, float)[keep], np.asarray(s.y, float)[keep]
+    if x.size == 0:
+        raise SpectrumReadError(s.source, "nothing to write (no finite points)")
+    title = (s.title or s.name or "spectrum").replace("\n", " ")[:70]
+    head = [f"##TITLE={title}", "##JCAMP-DX=5.01", "##DATA TYPE=INFRARED SPECTRUM",
+            f"##ORIGIN={s.meta.get('ORIGIN', 'unknown').splitlines()[0][:70] or 'unknown'}",
+            f"##OWNER={s.meta.get('OWNER', 'unknown').splitlines()[0][:70] or 'unknown'}"]
+    head += [f"##{_LABEL_NAMES.get(k, k)}={s.meta[k].splitlines()[0][:70]}" for k in _KEEP_LABELS[:4]
+             if k in s.meta and k not in ("ORIGIN", "OWNER")]
+    head += [f"##$SOURCE FILE={s.source.rsplit('/', 1)[-1][:70]}", f"##$SOURCE FORMAT={s.format or 'unknown'}",
+             f"##XUNITS={s.x_units}", f"##YUNITS={s.y_units}", "##XFACTOR=1", "##YFACTOR=1",
+             f"##FIRSTX={_g(x[0])}", f"##LASTX={_g(x[-1])}", f"##MINY={_g(y.min())}", f"##MAXY={_g(y.max())}",
+             f"##NPOINTS={x.size}", f"##FIRSTY={_g(y[0])}"]
+    if _evenly_spaced(x):
+        head.append(f"##DELTAX={_g((x[-1] - x[0]) / (x.size - 1))}")
+        body = ["##XYDATA=(X++(Y..Y))"] + _xydata_lines(x, y)
+    else:
+        body = ["##XYPOINTS=(XY..XY)"] + [f"{_g(a)}, {_g(b)}" for a, b in zip(x, y)]
+    return "\n".join(head + body + ["##END="]) + "\n"

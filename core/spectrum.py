@@ -32,6 +32,7 @@ class Spectrum:
     source: str = ""
     kind: str = "infrared"
     warnings: list[str] = field(default_factory=list)
+    format: str = ""  # the file format's display name (core.readers.FORMATS), set by the reader
 
     @property
     def is_infrared(self) -> bool:

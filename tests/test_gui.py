@@ -42,7 +42,7 @@ def _spectrum_files(tmp_path):
     broken = tmp_path / "broken.jdx"
     broken.write_text("##TITLE=x\n##XYDATA=(X++(Y..Y))\n100 1 2\n")
     narrow = tmp_path / "narrow.jdx"
-    narrow.write_text(jcamp("\n".join(f"{x} 5" for x in range(1000, 1200, 4)), 50, 1000, 1196))
+    narrow.write_text(jcamp("\n".join(f"{x} {5 + x % 7}" for x in range(1000, 1200, 4)), 50, 1000, 1196))
     return good, broken, narrow
 
 

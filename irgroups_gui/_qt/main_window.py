@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, Q
                                QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from core.io import expand_paths
+from core.readers import file_dialog_filter
 from irgroups_gui._qt import theme
 from irgroups_gui._qt.file_list import FileList
 from irgroups_gui._qt.linked_plots import LinkedPlots
@@ -213,7 +214,7 @@ class MainWindow(QMainWindow):
 
     def open_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Open spectra", "",
-                                                "Spectra (*.jdx *.dx *.jcamp *.csv *.txt *.tsv *.dat *.xy);;All files (*)")
+                                                file_dialog_filter())
         if paths:
             self.add_paths(paths)
 
