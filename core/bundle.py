@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from core import __version__
 from core.groups import GROUPS
 from core.model import IRCNN, ModelConfig
 from core.preprocess import Grid
+from core.stacked import StackedIRCNN, stacked_logits
 
 FORMAT = "irgroups-model"
 FORMAT_VERSION = 1
@@ -45,16 +45,24 @@ class ModelBundle:
     record: dict = field(default_factory=dict)
     path: str = ""
     member_thresholds: np.ndarray | None = None  # (members, groups): each member's own, for per-seed figures
+    _stacked: tuple = field(default=(), init=False, repr=False, compare=False)
 
     @property
     def config(self) -> ModelConfig:
         return self.members[0].cfg
 
+    @property
+    def stacked(self) -> StackedIRCNN:
+        """All members as one network (built on first use, rebuilt when the member list changes;
+        members are not expected to change their weights in place)."""
+        key = tuple(id(m) for m in self.members)
+        if not self._stacked or self._stacked[0] != key:
+            self._stacked = (key, StackedIRCNN.from_members(self.members).eval())
+        return self._stacked[1]
+
     def member_logits(self, x: np.ndarray) -> np.ndarray:
-        """(members, n, groups) logits for model-input spectra (n, grid.n)."""
-        xt = torch.as_tensor(np.asarray(x, dtype=np.float32))
-        with torch.inference_mode():
-            return torch.stack([m(xt) for m in self.members]).numpy()
+        """(members, n, groups) logits for model-input spectra (n, grid.n), one pass for all members."""
+        return stacked_logits(self.stacked, np.asarray(x, dtype=np.float32)).numpy()
 
     def predict(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Ensemble mean and standard deviation of the group probabilities, each (n, groups)."""
