@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from core import __version__
 from core.groups import GROUPS
@@ -24,6 +23,7 @@ from core.model import IRCNN, ModelConfig
 from core.calibration import Calibration
 from core.phase_infer import PhaseInference
 from core.preprocess import Grid, InputConfig, model_input
+from core.stacked import StackedIRCNN, stacked_logits
 
 FORMAT = "irgroups-model"
 FORMAT_VERSION = 2  # 2 adds input preparation, calibration and phase inference; 1 still loads
@@ -50,16 +50,24 @@ class ModelBundle:
     input_config: InputConfig = field(default_factory=InputConfig)
     calibration: Calibration | None = None  # None: raw ensemble-mean probabilities at `thresholds`
     phase_inference: PhaseInference | None = None
+    _stacked: tuple = field(default=(), init=False, repr=False, compare=False)
 
     @property
     def config(self) -> ModelConfig:
         return self.members[0].cfg
 
+    @property
+    def stacked(self) -> StackedIRCNN:
+        """All members as one network (built on first use, rebuilt when the member list changes;
+        members are not expected to change their weights in place)."""
+        key = tuple(id(m) for m in self.members)
+        if not self._stacked or self._stacked[0] != key:
+            self._stacked = (key, StackedIRCNN.from_members(self.members).eval())
+        return self._stacked[1]
+
     def member_logits(self, x: np.ndarray) -> np.ndarray:
-        """(members, n, groups) logits for model-input spectra (n, grid.n)."""
-        xt = torch.as_tensor(np.asarray(x, dtype=np.float32))
-        with torch.inference_mode():
-            return torch.stack([m(xt) for m in self.members]).numpy()
+        """(members, n, groups) logits for model-input spectra (n, grid.n), one pass for all members."""
+        return stacked_logits(self.stacked, np.asarray(x, dtype=np.float32)).numpy()
 
     def network_input(self, spectra: np.ndarray, valid: np.ndarray, states: list[str],
                       phases: list[str]) -> np.ndarray:
@@ -159,9 +167,9 @@ def load_bundle(path: str | Path) -> ModelBundle:
         phase_inference = None if not meta.get("phase_inference") else PhaseInference.from_dict(meta["phase_inference"])
     except (KeyError, TypeError, ValueError) as exc:
         raise BundleError(f"{meta_path}: missing or invalid field ({exc})") from None
-    if getattr(cfg, "in_channels", 1) != input_config.in_channels:
+    if cfg.in_channels != input_config.in_channels:
         raise BundleError(f"{meta_path}: the input preparation needs {input_config.in_channels} input channels, "
-                          f"the architecture has {getattr(cfg, 'in_channels', 1)}")
+                          f"the architecture has {cfg.in_channels}")
     if cfg.input_length != grid.n:
         raise BundleError(f"{meta_path}: architecture input length {cfg.input_length} != grid size {grid.n}")
     if not (len(names) == len(smarts) == len(thresholds) == cfg.n_groups):

@@ -132,15 +132,18 @@ class Explainer:
 
     def __init__(self, bundle: ModelBundle):
         self.bundle = bundle
-        self.weights = np.stack([m.dense_weights() for m in bundle.members])  # (M, G, C, P)
-        self.biases = np.stack([m.dense.bias.detach().numpy() for m in bundle.members])  # (M, G)
+        net = bundle.stacked
+        self.weights = net.dense.weight.detach().numpy().reshape(
+            net.members, -1, net.n_channels, net.n_positions)  # (M, G, C, P)
+        self.biases = net.dense.bias.detach().numpy()  # (M, G)
         self.fields = receptive_fields(bundle.members[0], bundle.grid)
 
     def latents(self, x: np.ndarray) -> np.ndarray:
-        """(members, channels, positions) latent matrices of one model-input spectrum."""
-        xt = torch.as_tensor(np.asarray(x, dtype=np.float32))[None, None, :]
+        """(members, channels, positions) latent matrices of one model-input spectrum, all
+        members in one pass."""
+        xt = torch.as_tensor(np.asarray(x, dtype=np.float32))[None]
         with torch.inference_mode():
-            return np.stack([m.encoder(xt)[0].numpy() for m in self.bundle.members])
+            return self.bundle.stacked.features(xt)[:, 0].numpy()
 
     def terms(self, x: np.ndarray) -> np.ndarray:
         """(members, groups, channels, positions) activation x weight. For member m and group

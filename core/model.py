@@ -21,6 +21,7 @@ class ModelConfig:
     kernel: int = 3
     pool_after: tuple[bool, ...] = (False, True, False, True)
     n_groups: int = 17
+    in_channels: int = 1
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -28,7 +29,34 @@ class ModelConfig:
     @classmethod
     def from_dict(cls, d: dict) -> "ModelConfig":
         return cls(int(d["input_length"]), tuple(int(c) for c in d["channels"]), int(d["kernel"]),
-                   tuple(bool(p) for p in d["pool_after"]), int(d["n_groups"]))
+                   tuple(bool(p) for p in d["pool_after"]), int(d["n_groups"]), int(d.get("in_channels", 1)))
+
+
+def build_encoder(cfg: ModelConfig, members: int = 1) -> nn.Sequential:
+    """The conv stack; with `members` > 1, every layer holds that many independent copies
+    side by side (grouped convolutions, per-member batch-norm channels, member-major)."""
+    if len(cfg.pool_after) != len(cfg.channels):
+        raise ValueError("pool_after needs one flag per conv block")
+    layers: list[nn.Module] = []
+    in_ch = cfg.in_channels
+    for i, (ch, pool) in enumerate(zip(cfg.channels, cfg.pool_after)):
+        layers += [nn.Conv1d(members * in_ch, members * ch, cfg.kernel, groups=members), nn.ReLU()]
+        if i < len(cfg.channels) - 1:
+            layers.append(nn.BatchNorm1d(members * ch))
+        if pool:
+            layers.append(nn.MaxPool1d(2))
+        in_ch = ch
+    layers.append(nn.BatchNorm1d(members * in_ch, affine=False))
+    return nn.Sequential(*layers)
+
+
+def as_channels(x: torch.Tensor, in_channels: int) -> torch.Tensor:
+    """(n, L) or (n, C, L) input -> (n, C, L), checking C."""
+    if x.dim() == 2:
+        x = x.unsqueeze(1)
+    if x.dim() != 3 or x.shape[1] != in_channels:
+        raise ValueError(f"expected input (n, L) or (n, {in_channels}, L), got {tuple(x.shape)}")
+    return x
 
 
 class IRCNN(nn.Module):
@@ -36,27 +64,15 @@ class IRCNN(nn.Module):
 
     def __init__(self, cfg: ModelConfig = ModelConfig()):
         super().__init__()
-        if len(cfg.pool_after) != len(cfg.channels):
-            raise ValueError("pool_after needs one flag per conv block")
         self.cfg = cfg
-        layers: list[nn.Module] = []
-        in_ch = 1
-        for i, (ch, pool) in enumerate(zip(cfg.channels, cfg.pool_after)):
-            layers += [nn.Conv1d(in_ch, ch, cfg.kernel), nn.ReLU()]
-            if i < len(cfg.channels) - 1:
-                layers.append(nn.BatchNorm1d(ch))
-            if pool:
-                layers.append(nn.MaxPool1d(2))
-            in_ch = ch
-        layers.append(nn.BatchNorm1d(in_ch, affine=False))
-        self.encoder = nn.Sequential(*layers)
-        self.n_channels = in_ch
+        self.encoder = build_encoder(cfg)
+        self.n_channels = cfg.channels[-1]
         self.n_positions = latent_length(self.encoder, cfg.input_length)
-        self.dense = nn.Linear(in_ch * self.n_positions, cfg.n_groups)
+        self.dense = nn.Linear(self.n_channels * self.n_positions, cfg.n_groups)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
-        """(n, L) spectra -> (n, channels, positions) latent matrix."""
-        return self.encoder(x.unsqueeze(1))
+        """(n, L) or (n, in_channels, L) spectra -> (n, channels, positions) latent matrix."""
+        return self.encoder(as_channels(x, self.cfg.in_channels))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Logits (n, groups)."""

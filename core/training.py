@@ -2,7 +2,6 @@
 (augmentation, tuned thresholds), with progress events and cooperative cancellation."""
 from __future__ import annotations
 
-import copy
 import threading
 import time
 from collections.abc import Callable
@@ -13,8 +12,9 @@ import torch
 from torch import nn
 
 from core.dataset import Dataset
-from core.metrics import evaluate_predictions, tune_thresholds
+from core.metrics import molecular_f1, molecular_perfection, tune_thresholds
 from core.model import IRCNN, ModelConfig
+from core.stacked import StackedIRCNN, stacked_logits
 
 
 @dataclass
@@ -44,7 +44,13 @@ class TrainConfig:
 
 @dataclass
 class TrainEvent:
-    """Progress report sent to the callback after every batch ('batch') and epoch ('epoch')."""
+    """Progress report sent to the callback after every batch ('batch') and epoch ('epoch').
+
+    All members train together, so one event covers the members still training (`active` of
+    `members`): losses and validation metrics are their means, `best_epoch` the latest of
+    their best epochs, `eta` the time until the slowest of them can stop at the earliest.
+    `seed` is the run's first seed (constant through a run); `member_val_losses` gives each
+    member's validation loss in seed order (None for members that have already stopped)."""
 
     kind: str
     seed: int
@@ -57,10 +63,15 @@ class TrainEvent:
     elapsed: float = 0.0
     eta: float | None = None
     best_epoch: int | None = None
+    members: int = 1
+    active: int = 1
+    member_val_losses: list[float | None] | None = None
 
 
 @dataclass
 class TrainResult:
+    """One trained member: its model at the best epoch, thresholds and per-epoch history."""
+
     model: IRCNN
     thresholds: np.ndarray
     best_epoch: int
@@ -68,6 +79,7 @@ class TrainResult:
     history: list[dict] = field(default_factory=list)
     cancelled: bool = False
     seconds: float = 0.0
+    seed: int = 0
 
 
 def class_weights(labels: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
@@ -82,14 +94,32 @@ def weighted_bce(logits: torch.Tensor, y: torch.Tensor, w_pos: torch.Tensor, w_n
     return (nn.functional.binary_cross_entropy_with_logits(logits, y, reduction="none") * w).mean()
 
 
+def member_bce(logits: torch.Tensor, y: torch.Tensor, w_pos: torch.Tensor, w_neg: torch.Tensor) -> torch.Tensor:
+    """`weighted_bce` of each member: logits and labels (M, n, groups) -> (M,) losses."""
+    w = y * w_pos + (1 - y) * w_neg
+    return (nn.functional.binary_cross_entropy_with_logits(logits, y, reduction="none") * w).mean(dim=(1, 2))
+
+
 def augment_batch(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
-    """Small random shifts (up to 2 grid points), noise and a baseline tilt, renormalised."""
-    n, length = x.shape
-    shifts = torch.randint(-2, 3, (n,), generator=gen)
+    """Small random shifts (up to 2 grid points), noise and a baseline tilt, renormalised.
+    For (n, C, L) input all channels shift together and only channel 0 (the spectrum) gets
+    tilt, noise and renormalisation."""
+    if x.dim() == 3:
+        shifted = _shift(x, torch.randint(-2, 3, (x.shape[0],), generator=gen))
+        return torch.cat([_tilt_noise(shifted[:, 0], gen)[:, None], shifted[:, 1:]], dim=1)
+    return _tilt_noise(_shift(x, torch.randint(-2, 3, (x.shape[0],), generator=gen)), gen)
+
+
+def _shift(x: torch.Tensor, shifts: torch.Tensor) -> torch.Tensor:
+    length = x.shape[-1]
     idx = (torch.arange(length)[None, :] - shifts[:, None]).clamp(0, length - 1)
-    out = torch.gather(x, 1, idx)
+    return torch.gather(x, -1, idx.view(len(x), *([1] * (x.dim() - 2)), length).expand_as(x))
+
+
+def _tilt_noise(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+    n, length = x.shape
     ramp = torch.linspace(-0.5, 0.5, length)[None, :]
-    out = out + (torch.rand(n, 1, generator=gen) - 0.5) * 0.04 * ramp
+    out = x + (torch.rand(n, 1, generator=gen) - 0.5) * 0.04 * ramp
     out = out + torch.randn(out.shape, generator=gen) * 0.005
     return out / out.amax(dim=1, keepdim=True).clamp_min(1e-6)
 
@@ -105,17 +135,43 @@ def predict_proba(model: IRCNN, x: np.ndarray | torch.Tensor) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-predict_logits(model, x)))
 
 
-class Trainer:
-    """Trains one model; `stop()` (from any thread) ends training after the current batch,
-    keeping the best weights so far."""
+@dataclass
+class _Member:
+    """Book-keeping of one member during a run."""
 
-    def __init__(self, dataset: Dataset, config: TrainConfig | None = None,
+    seed: int
+    gen: torch.Generator
+    best_state: dict | None = None
+    best_loss: float = float("inf")
+    best_epoch: int = 0
+    since_best: int = 0
+    done: bool = False
+    seconds: float = 0.0
+    history: list[dict] = field(default_factory=list)
+
+
+class EnsembleTrainer:
+    """Trains one member per seed, all in one stacked network (`StackedIRCNN`): member i is
+    initialised as `IRCNN` after `torch.manual_seed(seeds[i])` and draws its data order and
+    augmentation from its own generator seeded with seeds[i]; the loss is the sum of the
+    members' losses, so each member's gradients are its own. A member whose validation loss has
+    not improved for `patience` epochs stops: it leaves the network (with its Adam state), the
+    others go on. With one seed this is the single-model training step for step.
+    `stop()` (from any thread) ends training after the current batch, keeping each member's
+    best weights so far."""
+
+    def __init__(self, dataset: Dataset, seeds: list[int], config: TrainConfig | None = None,
                  model_config: ModelConfig | None = None,
                  callback: Callable[[TrainEvent], None] | None = None):
+        if not seeds:
+            raise ValueError("no seeds to train")
         self.dataset = dataset
+        self.seeds = list(seeds)
         self.config = config or TrainConfig()
-        self.model_config = model_config or ModelConfig(input_length=dataset.grid.n,
-                                                        n_groups=len(dataset.group_names))
+        spectra = dataset.spectra
+        self.model_config = model_config or ModelConfig(
+            input_length=dataset.grid.n, n_groups=len(dataset.group_names),
+            in_channels=1 if spectra.ndim == 2 else int(spectra.shape[1]))
         self.callback = callback
         self._stop = threading.Event()
 
@@ -126,91 +182,151 @@ class Trainer:
     def stopping(self) -> bool:
         return self._stop.is_set()
 
-    def run(self) -> TrainResult:
+    def _emit(self, event: TrainEvent) -> None:
+        if self.callback:
+            self.callback(event)
+
+    def run(self) -> list[TrainResult]:
+        """One TrainResult per seed, in seed order."""
         cfg = self.config
         torch.set_num_threads(cfg.threads)
-        torch.manual_seed(cfg.seed)
-        gen = torch.Generator().manual_seed(cfg.seed)
         train, val = self.dataset.subset("train"), self.dataset.subset("val")
         if len(train) == 0 or len(val) == 0:
             raise ValueError("the dataset needs both training and validation spectra")
         xt, yt = torch.from_numpy(train.spectra), torch.from_numpy(train.labels.astype(np.float32))
         xv, yv = torch.from_numpy(val.spectra), torch.from_numpy(val.labels.astype(np.float32))
         w_pos, w_neg = class_weights(train.labels)
-        model = IRCNN(self.model_config)
-        opt = torch.optim.Adam(model.parameters(), lr=cfg.learning_rate)
+        members = [_Member(s, torch.Generator().manual_seed(s)) for s in self.seeds]
+        inits = []
+        for s in self.seeds:
+            torch.manual_seed(s)
+            inits.append(IRCNN(self.model_config))
+        net = StackedIRCNN.from_members(inits)
+        opt = torch.optim.Adam(net.parameters(), lr=cfg.learning_rate)
+        slots = list(range(len(members)))  # member index of each slot in the network
         n_batches = (len(xt) + cfg.batch_size - 1) // cfg.batch_size
-        best_state, best_loss, best_epoch, since_best = None, float("inf"), 0, 0
-        history: list[dict] = []
         t0 = time.perf_counter()
         epoch_times: list[float] = []
         cancelled = False
         for epoch in range(1, cfg.max_epochs + 1):
             te = time.perf_counter()
-            model.train()
-            order = torch.randperm(len(xt), generator=gen)
-            total = 0.0
+            net.train()
+            orders = torch.stack([torch.randperm(len(xt), generator=members[i].gen) for i in slots])
+            totals = torch.zeros(len(slots), dtype=torch.float64)
             for b in range(n_batches):
                 if self._stop.is_set():
                     cancelled = True
                     break
-                idx = order[b * cfg.batch_size:(b + 1) * cfg.batch_size]
-                xb = augment_batch(xt[idx], gen) if cfg.augment else xt[idx]
-                loss = weighted_bce(model(xb), yt[idx], w_pos, w_neg)
+                idx = orders[:, b * cfg.batch_size:(b + 1) * cfg.batch_size]  # (M, batch)
+                xb = xt[idx]
+                if cfg.augment:
+                    xb = torch.stack([augment_batch(xb[j], members[i].gen) for j, i in enumerate(slots)])
+                losses = member_bce(net(xb, per_member=True), yt[idx], w_pos, w_neg)
                 opt.zero_grad()
-                loss.backward()
+                losses.sum().backward()
                 opt.step()
-                total += loss.item() * len(idx)
+                batch_losses = losses.detach()
+                totals += batch_losses.double() * idx.shape[1]
                 if self.callback:
                     per_batch = (time.perf_counter() - te) / (b + 1)
-                    self.callback(TrainEvent("batch", cfg.seed, epoch, b + 1, n_batches, loss.item(),
-                                             elapsed=time.perf_counter() - t0,
-                                             eta=per_batch * (n_batches - b - 1)))
+                    self._emit(TrainEvent("batch", self.seeds[0], epoch, b + 1, n_batches,
+                                          float(batch_losses.mean()), elapsed=time.perf_counter() - t0,
+                                          eta=per_batch * (n_batches - b - 1), members=len(members),
+                                          active=len(slots)))
             if cancelled:
                 break
-            logits = torch.from_numpy(predict_logits(model, xv))
-            val_loss = weighted_bce(logits, yv, w_pos, w_neg).item()
+            logits = stacked_logits(net, xv)
+            val_losses = member_bce(logits, yv.expand(len(slots), *yv.shape), w_pos, w_neg)
             prob = torch.sigmoid(logits).numpy()
-            vm = evaluate_predictions(val.labels, prob, np.full(prob.shape[1], 0.5), val.group_names)
-            summary = {"epoch": epoch, "train_loss": total / len(xt), "val_loss": val_loss,
-                       "val_molecular_f1": vm["molecular_f1"], "val_perfection": vm["molecular_perfection"]}
-            history.append(summary)
-            if val_loss < best_loss - 1e-6:
-                best_loss, best_epoch, since_best = val_loss, epoch, 0
-                best_state = copy.deepcopy(model.state_dict())
-            else:
-                since_best += 1
+            summaries = []
+            for j, i in enumerate(slots):
+                m = members[i]
+                pred = (prob[j] >= 0.5).astype(np.uint8)
+                summary = {"epoch": epoch, "train_loss": float(totals[j]) / len(xt),
+                           "val_loss": float(val_losses[j]),
+                           "val_molecular_f1": molecular_f1(val.labels, pred),
+                           "val_perfection": molecular_perfection(val.labels, pred)}
+                m.history.append(summary)
+                summaries.append(summary)
+                if summary["val_loss"] < m.best_loss - 1e-6:
+                    m.best_loss, m.best_epoch, m.since_best = summary["val_loss"], epoch, 0
+                    m.best_state = net.member_state(j)
+                else:
+                    m.since_best += 1
+                m.done = m.since_best >= cfg.patience or epoch == cfg.max_epochs
+                m.seconds = time.perf_counter() - t0
             epoch_times.append(time.perf_counter() - te)
             if self.callback:
-                eta = float(np.mean(epoch_times[-5:])) * max(cfg.patience - since_best, 0)
-                self.callback(TrainEvent("epoch", cfg.seed, epoch, n_batches, n_batches, summary["train_loss"],
-                                         val_loss, {k: summary[k] for k in ("val_molecular_f1", "val_perfection")},
-                                         time.perf_counter() - t0, eta, best_epoch))
-            if since_best >= cfg.patience:
+                by_member = {i: s["val_loss"] for i, s in zip(slots, summaries)}
+                eta = float(np.mean(epoch_times[-5:])) * max(max(cfg.patience - members[i].since_best, 0)
+                                                             for i in slots)
+                self._emit(TrainEvent(
+                    "epoch", self.seeds[0], epoch, n_batches, n_batches,
+                    float(np.mean([s["train_loss"] for s in summaries])),
+                    float(np.mean([s["val_loss"] for s in summaries])),
+                    {k: float(np.mean([s[k] for s in summaries])) for k in ("val_molecular_f1", "val_perfection")},
+                    time.perf_counter() - t0, eta, max(members[i].best_epoch for i in slots),
+                    len(members), len(slots), [by_member.get(i) for i in range(len(members))]))
+            keep = [j for j, i in enumerate(slots) if not members[i].done]
+            if not keep:
                 break
-        if best_state is None:
+            if len(keep) < len(slots):
+                net, opt = _keep_members(net, opt, keep)
+                slots = [slots[j] for j in keep]
+        if any(m.best_state is None for m in members):
             raise InterruptedError("training stopped before the first epoch finished; nothing to keep")
-        model.load_state_dict(best_state)
-        model.eval()
-        thresholds = np.full(model.cfg.n_groups, 0.5)
-        if cfg.tune_thresholds:
-            thresholds = tune_thresholds(val.labels, predict_proba(model, val.spectra))
-        return TrainResult(model, thresholds, best_epoch, best_loss, history, cancelled,
-                           time.perf_counter() - t0)
+        return self._results(members, val, cancelled, t0)
+
+    def _results(self, members: list[_Member], val: Dataset, cancelled: bool, t0: float) -> list[TrainResult]:
+        models = []
+        for m in members:
+            model = IRCNN(self.model_config)
+            model.load_state_dict(m.best_state)
+            models.append(model.eval())
+        n_groups = self.model_config.n_groups
+        thresholds = [np.full(n_groups, 0.5)] * len(models)
+        if self.config.tune_thresholds:
+            prob = torch.sigmoid(stacked_logits(StackedIRCNN.from_members(models), val.spectra)).numpy()
+            thresholds = [tune_thresholds(val.labels, p) for p in prob]
+        return [TrainResult(model, t, m.best_epoch, m.best_loss, m.history, cancelled and not m.done,
+                            m.seconds if m.done else time.perf_counter() - t0, m.seed)
+                for model, t, m in zip(models, thresholds, members)]
+
+
+def _keep_members(net: StackedIRCNN, opt: torch.optim.Adam,
+                  keep: list[int]) -> tuple[StackedIRCNN, torch.optim.Adam]:
+    """A network and optimiser holding only the members at slots `keep`, each with its own
+    weights, batch-norm statistics and Adam moments, so the remaining members go on exactly as
+    before while the removed ones stop computing and updating."""
+    small = net.select(keep)
+    new_opt = torch.optim.Adam(small.parameters(), lr=opt.defaults["lr"])
+    for old, new in zip(net.parameters(), small.parameters()):
+        state = opt.state.get(old)
+        if state:
+            new_opt.state[new] = {k: (v.view(net.members, -1)[keep].reshape(new.shape).clone() if v.dim() else v.clone())
+                                  for k, v in state.items()}
+    return small, new_opt
+
+
+class Trainer(EnsembleTrainer):
+    """Trains one model (seed `config.seed`); `run()` returns its TrainResult."""
+
+    def __init__(self, dataset: Dataset, config: TrainConfig | None = None,
+                 model_config: ModelConfig | None = None,
+                 callback: Callable[[TrainEvent], None] | None = None):
+        config = config or TrainConfig()
+        super().__init__(dataset, [config.seed], config, model_config, callback)
+
+    def run(self) -> TrainResult:  # type: ignore[override]
+        return super().run()[0]
 
 
 def train_ensemble(dataset: Dataset, seeds: list[int], config: TrainConfig | None = None,
                    callback: Callable[[TrainEvent], None] | None = None,
-                   trainer_hook: Callable[[Trainer], None] | None = None) -> list[TrainResult]:
-    """Train one model per seed; `trainer_hook` receives each Trainer (e.g. to stop it)."""
-    config = config or TrainConfig()
-    results = []
-    for seed in seeds:
-        trainer = Trainer(dataset, TrainConfig(**(asdict(config) | {"seed": seed})), callback=callback)
-        if trainer_hook:
-            trainer_hook(trainer)
-        result = trainer.run()
-        results.append(result)
-        if result.cancelled:
-            break
-    return results
+                   trainer_hook: Callable[[EnsembleTrainer], None] | None = None) -> list[TrainResult]:
+    """Train one model per seed, all at once; `trainer_hook` receives the trainer (e.g. to stop
+    it) before training starts. Returns one TrainResult per seed, in seed order."""
+    trainer = EnsembleTrainer(dataset, seeds, config or TrainConfig(), callback=callback)
+    if trainer_hook:
+        trainer_hook(trainer)
+    return trainer.run()

@@ -1,0 +1,225 @@
+"""The ensemble as one stacked network: same numbers as member-by-member training and
+inference, independent members (own seed, data order, augmentation, early stopping), model
+files unchanged, optional extra input channels."""
+from dataclasses import replace
+
+import numpy as np
+import pytest
+import torch
+from safetensors import safe_open
+
+from core.bundle import load_bundle, save_bundle
+from core.dataset import Dataset
+from core.explain import Explainer
+from core.model import IRCNN, ModelConfig
+from core.resources import default_model_path
+from core.stacked import StackedIRCNN
+from core.training import (EnsembleTrainer, TrainConfig, Trainer, augment_batch, class_weights, predict_logits,
+                           train_ensemble, weighted_bce)
+from conftest import synthetic_dataset
+
+CFG = TrainConfig(max_epochs=3, patience=10, batch_size=16, augment=True)
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return synthetic_dataset(n=120, seed=3)
+
+
+def _random_members(n: int, cfg: ModelConfig = ModelConfig()) -> list[IRCNN]:
+    """Members with distinct weights and non-trivial batch-norm statistics."""
+    out = []
+    for s in range(n):
+        torch.manual_seed(s)
+        m = IRCNN(cfg)
+        for mod in m.modules():
+            if isinstance(mod, torch.nn.BatchNorm1d):
+                mod.running_mean.uniform_(-0.5, 0.5)
+                mod.running_var.uniform_(0.5, 2.0)
+        out.append(m.eval())
+    return out
+
+
+def _reference_run(ds: Dataset, seed: int, cfg: TrainConfig) -> tuple[list[float], list[dict]]:
+    """The member-by-member training loop as it was before stacking (one IRCNN, its own Adam,
+    `torch.manual_seed(seed)` for the weights and one generator for order and augmentation):
+    validation loss and state after every epoch."""
+    torch.manual_seed(seed)
+    gen = torch.Generator().manual_seed(seed)
+    train, val = ds.subset("train"), ds.subset("val")
+    xt, yt = torch.from_numpy(train.spectra), torch.from_numpy(train.labels.astype(np.float32))
+    w_pos, w_neg = class_weights(train.labels)
+    model = IRCNN(ModelConfig(input_length=ds.grid.n, n_groups=len(ds.group_names)))
+    opt = torch.optim.Adam(model.parameters(), lr=cfg.learning_rate)
+    losses, states = [], []
+    for _ in range(cfg.max_epochs):
+        model.train()
+        order = torch.randperm(len(xt), generator=gen)
+        for b in range(0, len(xt), cfg.batch_size):
+            idx = order[b:b + cfg.batch_size]
+            xb = augment_batch(xt[idx], gen) if cfg.augment else xt[idx]
+            loss = weighted_bce(model(xb), yt[idx], w_pos, w_neg)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        logits = torch.from_numpy(predict_logits(model, val.spectra))
+        losses.append(weighted_bce(logits, torch.from_numpy(val.labels.astype(np.float32)), w_pos, w_neg).item())
+        states.append({k: v.clone() for k, v in model.state_dict().items()})
+    return losses, states
+
+
+def _assert_same_model(a: IRCNN, b_state: dict, atol: float = 1e-4) -> None:
+    for k, v in a.state_dict().items():
+        torch.testing.assert_close(v, b_state[k], rtol=atol * 10, atol=atol, msg=k)
+
+
+# ---------------------------------------------------------------- the stacked network
+def test_stacked_network_equals_its_members_in_eval_and_training_mode():
+    members = _random_members(3)
+    net = StackedIRCNN.from_members(members)
+    x = torch.rand(5, 850)
+    with torch.no_grad():
+        torch.testing.assert_close(net(x), torch.stack([m(x) for m in members]), rtol=1e-5, atol=1e-6)
+        xm = torch.rand(3, 5, 850)
+        torch.testing.assert_close(net(xm, per_member=True), torch.stack([m(xm[i]) for i, m in enumerate(members)]),
+                                   rtol=1e-5, atol=1e-6)
+        torch.testing.assert_close(net.features(x), torch.stack([m.features(x) for m in members]))
+    for i, m in enumerate(members):
+        for k, v in m.state_dict().items():
+            assert torch.equal(net.member_state(i)[k], v), k
+    sub = net.select([2, 0])
+    assert sub.members == 2 and torch.equal(sub.member_state(0)["dense.weight"], members[2].dense.weight)
+    # training mode: batch statistics are each member's own
+    net.train()
+    for m in members:
+        m.train()
+    xm = torch.rand(3, 16, 850)
+    torch.testing.assert_close(net(xm, per_member=True), torch.stack([m(xm[i]) for i, m in enumerate(members)]),
+                               rtol=1e-4, atol=1e-5)
+    with pytest.raises(ValueError, match="each of 3 members"):
+        net(torch.rand(2, 4, 850), per_member=True)
+
+
+def test_extra_input_channels_in_single_and_stacked_networks():
+    cfg = ModelConfig(in_channels=2)
+    members = _random_members(2, cfg)
+    x = torch.rand(4, 2, 850)
+    with torch.no_grad():
+        torch.testing.assert_close(StackedIRCNN.from_members(members)(x), torch.stack([m(x) for m in members]),
+                                   rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match=r"\(n, 2, L\)"):
+        members[0](torch.rand(4, 850))
+    assert ModelConfig.from_dict(ModelConfig().to_dict() | {"in_channels": 2}).in_channels == 2
+    old = ModelConfig().to_dict()
+    del old["in_channels"]  # model files written before the field existed
+    assert ModelConfig.from_dict(old).in_channels == 1
+
+
+def test_training_with_a_mask_channel(tiny):
+    x2 = np.stack([tiny.spectra, (tiny.spectra > 0.05).astype(np.float32)], axis=1)
+    ds2 = replace(tiny, spectra=x2)
+    results = train_ensemble(ds2, [0, 1], TrainConfig(max_epochs=2, batch_size=32, augment=True))
+    assert results[0].model.cfg.in_channels == 2 and len(results) == 2
+    xb = torch.from_numpy(x2[:6])
+    aug = augment_batch(xb, torch.Generator().manual_seed(0))
+    assert aug.shape == xb.shape and set(aug[:, 1].unique().tolist()) <= {0.0, 1.0}  # mask only shifted
+
+
+# ---------------------------------------------------------------- training
+def test_one_member_reproduces_the_member_by_member_loop(tiny):
+    ref_loss, ref_states = _reference_run(tiny, 7, CFG)
+    result = Trainer(tiny, replace(CFG, seed=7)).run()
+    np.testing.assert_allclose([h["val_loss"] for h in result.history], ref_loss, rtol=1e-4)
+    _assert_same_model(result.model, ref_states[result.best_epoch - 1])
+    assert result.seed == 7
+
+
+@pytest.fixture
+def float64():
+    """Train in double precision, so that float32 round-off (which training amplifies from
+    epoch to epoch) cannot hide or fake a difference between two ways of training."""
+    old = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(old)
+
+
+def test_members_are_independent_and_stop_on_their_own(tiny, float64):
+    ds = replace(synthetic_dataset(n=100, seed=3), spectra=synthetic_dataset(n=100, seed=3).spectra.astype(np.float64))
+    cfg = TrainConfig(max_epochs=8, patience=1, batch_size=16, augment=True, learning_rate=3e-3)
+    events = []
+    together = EnsembleTrainer(ds, [0, 1, 7], cfg, callback=events.append).run()
+    alone = [Trainer(ds, replace(cfg, seed=s)).run() for s in (0, 1, 7)]
+    runs = [len(r.history) for r in together]
+    assert len(set(runs)) > 1, "members should stop at different epochs in this set-up"
+    for t, a in zip(together, alone):
+        assert [t.seed, t.best_epoch, len(t.history)] == [a.seed, a.best_epoch, len(a.history)]
+        np.testing.assert_allclose([h["val_loss"] for h in t.history], [h["val_loss"] for h in a.history], rtol=1e-9)
+        _assert_same_model(t.model, a.model.state_dict(), atol=1e-7)
+    epochs = [e for e in events if e.kind == "epoch"]
+    assert len(epochs) == max(runs) and epochs[0].members == 3 and epochs[0].active == 3
+    assert epochs[-1].active == sum(r == max(runs) for r in runs)
+    assert epochs[-1].member_val_losses[runs.index(min(runs))] is None
+    assert epochs[0].val_loss == pytest.approx(np.mean(epochs[0].member_val_losses))
+    assert all(e.seed == 0 for e in events) and any(e.kind == "batch" for e in events)
+
+
+def test_float32_members_agree_with_solo_runs_before_round_off_grows(tiny):
+    cfg = replace(CFG, max_epochs=1)
+    together = EnsembleTrainer(tiny, [1, 2], cfg).run()
+    for s, t in zip((1, 2), together):
+        a = Trainer(tiny, replace(cfg, seed=s)).run()
+        np.testing.assert_allclose(t.history[0]["val_loss"], a.history[0]["val_loss"], rtol=1e-4)
+
+
+def test_stop_keeps_every_members_best(tiny):
+    seen = []
+
+    def cb(e):
+        seen.append(e)
+        if e.kind == "epoch" and e.epoch == 2:
+            trainer.stop()
+
+    trainer = EnsembleTrainer(tiny, [0, 1], TrainConfig(max_epochs=50, patience=50, batch_size=16), callback=cb)
+    results = trainer.run()
+    assert all(r.cancelled and len(r.history) == 2 and r.best_epoch in (1, 2) for r in results)
+    assert seen[-1].kind == "epoch"
+    hooked = []
+    with pytest.raises(InterruptedError):
+        train_ensemble(tiny, [0, 1], TrainConfig(batch_size=16), trainer_hook=lambda t: (hooked.append(t), t.stop()))
+    assert isinstance(hooked[0], EnsembleTrainer)
+
+
+# ---------------------------------------------------------------- inference and model files
+def test_bundle_and_explainer_use_one_pass_equal_to_the_members(small_bundle, small_dataset):
+    x = small_dataset.spectra[:7]
+    loop = np.stack([predict_logits(m, x) for m in small_bundle.members])
+    np.testing.assert_allclose(small_bundle.member_logits(x), loop, rtol=1e-5, atol=1e-5)
+    ex = Explainer(small_bundle)
+    terms = ex.terms(x[0])
+    for i, m in enumerate(small_bundle.members):
+        z = m.features(torch.from_numpy(x[:1]))[0].detach().numpy()
+        np.testing.assert_allclose(terms[i], m.dense_weights() * z[None], rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(terms[i].sum(axis=(1, 2)) + ex.biases[i], loop[i, 0], rtol=1e-5, atol=1e-5)
+    assert small_bundle.member_logits(x[:0]).shape == (2, 0, 17)
+
+
+def test_model_files_keep_the_member_layout(tmp_path, small_bundle, small_dataset):
+    path = save_bundle(small_bundle, tmp_path / "m")
+    with safe_open(str(path / "weights.safetensors"), framework="pt") as f:
+        keys = set(f.keys())
+    assert "member0.encoder.0.weight" in keys and "member1.dense.weight" in keys
+    assert not any(k.startswith("member2.") for k in keys)
+    back = load_bundle(path)
+    np.testing.assert_allclose(back.member_logits(small_dataset.spectra[:3]),
+                               small_bundle.member_logits(small_dataset.spectra[:3]), rtol=1e-6)
+
+
+def test_default_model_loads_unchanged_and_predicts_in_one_pass(small_dataset):
+    bundle = load_bundle(default_model_path())
+    assert len(bundle.members) == 10 and bundle.stacked.members == 10
+    x = small_dataset.spectra[:5]
+    loop = np.stack([predict_logits(m, x) for m in bundle.members])
+    np.testing.assert_allclose(bundle.member_logits(x), loop, rtol=1e-5, atol=1e-5)
+    terms = Explainer(bundle).terms(x[1])
+    np.testing.assert_allclose(terms.sum(axis=(2, 3)) + Explainer(bundle).biases, loop[:, 1], rtol=1e-5, atol=1e-4)
