@@ -10,7 +10,7 @@ import numpy as np
 from core.bundle import ModelBundle
 from core.io import read_spectra
 from core.phase import normalise_phase, phase_from_state
-from core.preprocess import coverage, normalise, resample_batch, standardise
+from core.preprocess import coverage, measured_mask, normalise, resample_batch, standardise
 from core.spectrum import Spectrum, SpectrumReadError
 from core.validity import REFUSE, assess, model_view
 
@@ -29,7 +29,7 @@ class Prediction:
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     spectrum: Spectrum | None = None
-    model_input: np.ndarray | None = None
+    model_input: np.ndarray | None = None  # the network's input: (L,), or (2, L) with a mask channel
     index: int = 0  # position of the spectrum within its file (multi-spectrum files)
     phase: str = ""  # phase class used for the prediction (gas, liquid, kbr, mull, solution, atr, unknown)
     phase_source: str = ""  # "file", "user" or "inferred"
@@ -39,6 +39,13 @@ class Prediction:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def input_spectrum(self) -> np.ndarray | None:
+        """The spectrum channel of the network's input (L,), for display."""
+        if self.model_input is None:
+            return None
+        return self.model_input[0] if self.model_input.ndim == 2 else self.model_input
 
 
 def refusal(s: Spectrum) -> str | None:
@@ -55,11 +62,23 @@ def check_spectrum(s: Spectrum, x: np.ndarray, bundle: ModelBundle) -> tuple[str
                 f"{bundle.grid.start:.0f}-{bundle.grid.stop:.0f} cm-1"), []
     cautions = assess(s).cautions
     if cov < 0.9:
-        cautions.append(f"covers {cov:.0%} of the model's range; missing regions read as zero")
-    state = s.meta.get("STATE", "")
-    if state and "gas" not in state.lower():
-        cautions.append(f"sample state '{state[:30]}'; the model was trained on gas-phase spectra")
+        missing = "are masked" if bundle.input_config.mask else "read as zero"
+        cautions.append(f"covers {cov:.0%} of the model's range; missing regions {missing}")
     return None, cautions
+
+
+def phase_caution(phase: str, source: str, bundle: ModelBundle, p_gas: float | None = None) -> str | None:
+    """What to say about the phase: an inference from the spectrum, or a phase the model was
+    not trained on."""
+    if source == "inferred":
+        what = "gas" if phase == "gas" else "condensed (liquid, solid or solution)"
+        return (f"phase not given; inferred {what} from the spectrum (P(gas) = {p_gas:.2f}); "
+                "choose the phase if you know it")
+    trained = bundle.record.get("phases") or ["gas"]
+    if phase not in ("unknown", *trained):
+        extra = " (ATR band intensities rise toward low wavenumber)" if phase == "atr" else ""
+        return f"{phase} spectra were not in the training data{extra}; trained on: {', '.join(trained)}"
+    return None
 
 
 def resolve_phase(s: Spectrum, phase: str = "auto") -> tuple[str, str]:
@@ -72,7 +91,8 @@ def resolve_phase(s: Spectrum, phase: str = "auto") -> tuple[str, str]:
 
 def classify_spectra(spectra: list[Spectrum], bundle: ModelBundle, phase: str = "auto") -> list[Prediction]:
     """Predictions for already-read spectra (one batch through the ensemble). `phase` is
-    'auto' (from each file) or one of core.phase.PHASES for all of them."""
+    'auto' (from each file; inferred gas/condensed from the spectrum when the file is silent
+    and the model can) or one of core.phase.PHASES for all of them."""
     preds, xs, ys, ok = [], [], [], []
     for s in spectra:
         p = Prediction(source=s.source, name=s.name, spectrum=s)
@@ -89,12 +109,24 @@ def classify_spectra(spectra: list[Spectrum], bundle: ModelBundle, phase: str = 
             ys.append(a)
             ok.append(p)
         preds.append(p)
-    if ok:
-        batch = normalise(resample_batch(xs, ys, bundle.grid))
-        mean, std = bundle.predict(batch)
-        present = bundle.decide(mean)
-        for i, p in enumerate(ok):
-            p.mean, p.std, p.present, p.model_input = mean[i], std[i], present[i], batch[i]
+    if not ok:
+        return preds
+    batch = normalise(resample_batch(xs, ys, bundle.grid))
+    valid = measured_mask(xs, bundle.grid)
+    p_gas = bundle.phase_inference.p_gas(batch, valid) if bundle.phase_inference else None
+    for i, p in enumerate(ok):
+        if p.phase == "unknown" and p_gas is not None and p.phase_source != "user":
+            p.phase, p.phase_source = ("gas" if p_gas[i] >= 0.5 else "unknown"), "inferred"
+        note = phase_caution(p.phase, p.phase_source, bundle, None if p_gas is None else float(p_gas[i]))
+        if note:
+            p.warnings.append(note)
+    states = [p.spectrum.meta.get("STATE", "") for p in ok]
+    phases = [p.phase for p in ok]
+    x_in = bundle.network_input(batch, valid, states, phases)
+    mean, std = bundle.predict(x_in, phases)
+    present = bundle.decide(mean)
+    for i, p in enumerate(ok):
+        p.mean, p.std, p.present, p.model_input = mean[i], std[i], present[i], x_in[i]
     return preds
 
 

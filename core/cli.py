@@ -276,6 +276,7 @@ def cmd_predict(args) -> int:
 # ---------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
     from core import __version__
+    from core.recipes import DEFAULT_RECIPE, RECIPES
 
     p = argparse.ArgumentParser(prog="irgroups", description="Functional groups from IR spectra, explained.")
     p.add_argument("--version", action="version", version=f"irgroups {__version__}")
@@ -297,7 +298,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", required=True, help="model folder to write")
     t.add_argument("--seeds", type=int, default=1, help="ensemble members (default 1)")
     t.add_argument("--first-seed", type=int, default=0)
-    t.add_argument("--recipe", choices=["paper", "improved"], default="improved")
+    t.add_argument("--recipe", choices=list(RECIPES), default=DEFAULT_RECIPE,
+                   help="paper: the published recipe; improved: + augmentation, tuned thresholds (gas); "
+                        "phase-aware (default): + mask channel, intensity/shift augmentation, calibration")
     t.add_argument("--epochs", type=int, help="maximum epochs")
     t.add_argument("--patience", type=int)
     t.add_argument("--batch-size", type=int)

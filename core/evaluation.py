@@ -3,14 +3,16 @@ sequence shared by the command line and the app."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from core.bundle import ModelBundle, make_bundle
 from core.dataset import Dataset
-from core.calibration import expected_calibration_error
+from core.calibration import expected_calibration_error, fit_calibration
 from core.metrics import evaluate_predictions, phase_metrics
+from core.phase_infer import fit_phase_inference
+from core.preprocess import InputConfig
 from core.patterns import PatternSet, compute_patterns
 from core.training import TrainConfig, Trainer, TrainEvent, TrainResult, train_ensemble
 
@@ -57,15 +59,32 @@ class TrainedModel:
 def train_bundle(ds: Dataset, config: TrainConfig, seeds: list[int], record: dict,
                  callback: Callable[[TrainEvent], None] | None = None,
                  trainer_hook: Callable[[Trainer], None] | None = None) -> TrainedModel:
-    """Train an ensemble, tune thresholds (per the recipe), evaluate on the test split and
-    compute the step-1 patterns to store with the model."""
-    results = train_ensemble(ds, seeds, config, callback=callback, trainer_hook=trainer_hook)
-    bundle = make_bundle(results, ds, record | {"seeds": seeds[:len(results)]}, tune=config.tune_thresholds)
+    """Train an ensemble on the recipe's input preparation, then (per the recipe) tune
+    thresholds or calibrate the probabilities on the validation split, fit the gas/condensed
+    phase inference, evaluate on the test split and compute the step-1 patterns."""
+    input_config = InputConfig(mask=config.mask)
+    prepared = replace(ds, spectra=ds.model_input(input_config))
+    results = train_ensemble(prepared, seeds, config, callback=callback, trainer_hook=trainer_hook)
+    trained_on = [p for p in dict.fromkeys(ds.subset("train").phases) if p != "unknown"]
+    bundle = make_bundle(results, prepared, record | {"seeds": seeds[:len(results)], "dataset_hash": ds.content_hash,
+                                                      "phases": trained_on},
+                         tune=config.tune_thresholds and not config.calibrate)
+    bundle.input_config = input_config
+    val, train = ds.subset("val"), ds.subset("train")
+    if config.calibrate and len(val):
+        logits = bundle.member_logits(val.model_input(input_config)).mean(axis=0)
+        bundle.calibration = fit_calibration(logits, val.labels, val.phases)
+        bundle.thresholds = np.full(len(ds.group_names), 0.5)
+        bundle.member_thresholds = np.full((len(results), len(ds.group_names)), 0.5)
+    known = [p for p in train.phases if p != "unknown"]
+    if "gas" in known and len(set(known)) > 1:
+        bundle.phase_inference = fit_phase_inference(train.spectra, train.valid, train.phases)
     test = ds.subset("test")
     if len(test) == 0:
-        test = ds.subset("val")
+        test = val
     report = evaluate_bundle(bundle, test)
     bundle.record["test_metrics"] = {
         "ensemble": {k: report["ensemble"][k] for k in ("molecular_f1", "molecular_perfection", "n")},
-        "members_mean": report["members_mean"]}
-    return TrainedModel(bundle, report, compute_patterns(bundle, test.spectra, test.ids), results)
+        "members_mean": report["members_mean"], "phases": report["phases"],
+        "groups": report["ensemble"]["groups"]}
+    return TrainedModel(bundle, report, compute_patterns(bundle, test.model_input(input_config), test.ids), results)

@@ -71,8 +71,10 @@ class ChannelPatterns:
 
 
 def top_patterns(model: IRCNN, x: np.ndarray, grid: Grid, k: int = 100) -> list[ChannelPatterns]:
-    """Per channel, the k strongest activations over all spectra and positions (paper Fig. 3)."""
+    """Per channel, the k strongest activations over all spectra and positions (paper Fig. 3).
+    The windows are taken from the spectrum channel of the input."""
     z = latent(model, x)
+    spectra = x[:, 0] if x.ndim == 3 else x
     n, c, p = z.shape
     rf = receptive_fields(model, grid)
     size = int(rf.stop[0] - rf.start[0])
@@ -84,7 +86,7 @@ def top_patterns(model: IRCNN, x: np.ndarray, grid: Grid, k: int = 100) -> list[
         idx = idx[np.argsort(-flat[idx])]
         spec, pos = np.divmod(idx, p)
         cols = np.clip(rf.start[pos][:, None] + np.arange(size)[None, :], 0, grid.n - 1)
-        out.append(ChannelPatterns(ch, flat[idx], spec, pos, x[spec[:, None], cols],
+        out.append(ChannelPatterns(ch, flat[idx], spec, pos, spectra[spec[:, None], cols],
                                    rf.wn_lo[pos], rf.wn_hi[pos]))
     return out
 
@@ -150,10 +152,17 @@ class Explainer:
         g, terms[m, g].sum() + biases[m, g] is that member's logit exactly."""
         return self.weights * self.latents(x)[:, None, :, :]
 
-    def evidence(self, x: np.ndarray, group: int, terms: np.ndarray | None = None) -> Evidence:
-        """Evidence for one group averaged over members; sums with the bias to the mean logit."""
+    def evidence(self, x: np.ndarray, group: int, terms: np.ndarray | None = None,
+                 phase: str = "unknown") -> Evidence:
+        """Evidence for one group averaged over members; sums with the bias to the logit whose
+        sigmoid is the shown probability. With a calibration (affine in the logit) the terms are
+        scaled by the group's factor and the phase's offset joins the bias."""
         t = (self.terms(x) if terms is None else terms)[:, group].mean(axis=0)
         b = float(self.biases[:, group].mean())
+        cal = self.bundle.calibration
+        if cal is not None:
+            a, offset = cal.scale_bias([phase])
+            t, b = t * a[group], float(a[group] * b + offset[0, group])
         return Evidence(t, b, float(t.sum() + b))
 
 

@@ -12,6 +12,7 @@ import torch
 from torch import nn
 
 from core.dataset import Dataset
+from core.recipes import GAMMA, MAX_SHIFT, RECIPES
 from core.metrics import molecular_f1, molecular_perfection, tune_thresholds
 from core.model import IRCNN, ModelConfig
 from core.stacked import StackedIRCNN, stacked_logits
@@ -30,6 +31,10 @@ class TrainConfig:
     augment: bool = False
     tune_thresholds: bool = False
     threads: int = 2
+    max_shift: int = 2  # augmentation: random shift of up to this many grid points
+    gamma: float = 0.0  # augmentation: intensities raised to exp(U(-gamma, gamma)) (path length, saturation)
+    mask: bool = False  # input: a mask channel for unmeasured and mulling-agent regions
+    calibrate: bool = False  # calibrate probabilities on validation data (present = p >= 0.5)
 
     @classmethod
     def recipe(cls, name: str, **overrides) -> "TrainConfig":
@@ -37,8 +42,10 @@ class TrainConfig:
             base = cls()
         elif name == "improved":
             base = cls(augment=True, tune_thresholds=True, patience=10)
+        elif name == "phase-aware":
+            base = cls(augment=True, patience=10, mask=True, calibrate=True, gamma=GAMMA, max_shift=MAX_SHIFT)
         else:
-            raise ValueError(f"unknown recipe {name!r}; use paper or improved")
+            raise ValueError(f"unknown recipe {name!r}; use {', '.join(RECIPES)}")
         return cls(**(asdict(base) | overrides))
 
 
@@ -100,14 +107,29 @@ def member_bce(logits: torch.Tensor, y: torch.Tensor, w_pos: torch.Tensor, w_neg
     return (nn.functional.binary_cross_entropy_with_logits(logits, y, reduction="none") * w).mean(dim=(1, 2))
 
 
-def augment_batch(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
-    """Small random shifts (up to 2 grid points), noise and a baseline tilt, renormalised.
-    For (n, C, L) input all channels shift together and only channel 0 (the spectrum) gets
-    tilt, noise and renormalisation."""
+def augment_batch(x: torch.Tensor, gen: torch.Generator, max_shift: int = 2, gamma: float = 0.0) -> torch.Tensor:
+    """Random shifts (up to `max_shift` grid points), optional intensity power
+    exp(U(-gamma, gamma)), noise and a baseline tilt, renormalised. For (n, C, L) input all
+    channels shift together; only channel 0 (the spectrum) gets the rest, and is zeroed where
+    a mask channel (channel 1) is zero."""
+    shifts = torch.randint(-max_shift, max_shift + 1, (x.shape[0],), generator=gen)
     if x.dim() == 3:
-        shifted = _shift(x, torch.randint(-2, 3, (x.shape[0],), generator=gen))
-        return torch.cat([_tilt_noise(shifted[:, 0], gen)[:, None], shifted[:, 1:]], dim=1)
-    return _tilt_noise(_shift(x, torch.randint(-2, 3, (x.shape[0],), generator=gen)), gen)
+        shifted = _shift(x, shifts)
+        s = _tilt_noise(_power(shifted[:, 0], gen, gamma), gen)
+        if x.shape[1] > 1:
+            s = s * shifted[:, 1]
+            s = s / s.amax(dim=1, keepdim=True).clamp_min(1e-6)
+        return torch.cat([s[:, None], shifted[:, 1:]], dim=1)
+    return _tilt_noise(_power(_shift(x, shifts), gen, gamma), gen)
+
+
+def _power(x: torch.Tensor, gen: torch.Generator, gamma: float) -> torch.Tensor:
+    """Each spectrum raised to its own power exp(U(-gamma, gamma)): stronger or weaker
+    relative band intensities, as with another path length or concentration."""
+    if gamma <= 0:
+        return x
+    g = torch.exp((torch.rand(x.shape[0], 1, generator=gen) - 0.5) * 2 * gamma)
+    return x.clamp_min(0) ** g
 
 
 def _shift(x: torch.Tensor, shifts: torch.Tensor) -> torch.Tensor:
@@ -220,7 +242,8 @@ class EnsembleTrainer:
                 idx = orders[:, b * cfg.batch_size:(b + 1) * cfg.batch_size]  # (M, batch)
                 xb = xt[idx]
                 if cfg.augment:
-                    xb = torch.stack([augment_batch(xb[j], members[i].gen) for j, i in enumerate(slots)])
+                    xb = torch.stack([augment_batch(xb[j], members[i].gen, cfg.max_shift, cfg.gamma)
+                                      for j, i in enumerate(slots)])
                 losses = member_bce(net(xb, per_member=True), yt[idx], w_pos, w_neg)
                 opt.zero_grad()
                 losses.sum().backward()

@@ -1,0 +1,11 @@
+"""Training recipes by name (no torch import, so the command line starts fast).
+
+- paper: the published recipe: re-weighted BCE, Adam, early stopping (patience 5), threshold 0.5.
+- improved: + shifts/noise/tilt augmentation, patience 10, per-group thresholds tuned on validation.
+- phase-aware: for gas and condensed spectra together: + a mask channel (unmeasured and
+  mulling-agent regions), wider shifts and an intensity-power augmentation, and calibrated
+  probabilities (per-group Platt scaling with gas/condensed offsets), so present = p >= 0.5.
+"""
+RECIPES = ("paper", "improved", "phase-aware")
+DEFAULT_RECIPE = "phase-aware"
+GAMMA, MAX_SHIFT = 0.5, 4  # the phase-aware recipe's intensity and shift augmentation
