@@ -128,7 +128,8 @@ def cmd_train(args) -> int:
     except DatasetError as exc:
         raise CLIError(str(exc)) from None
     overrides = {k: v for k, v in {"max_epochs": args.epochs, "patience": args.patience,
-                                   "batch_size": args.batch_size, "learning_rate": args.lr}.items()
+                                   "batch_size": args.batch_size, "learning_rate": args.lr,
+                                   "threads": args.threads}.items()
                  if v is not None}
     config = TrainConfig.recipe(args.recipe, **overrides)
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
@@ -305,6 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--patience", type=int)
     t.add_argument("--batch-size", type=int)
     t.add_argument("--lr", type=float)
+    t.add_argument("--threads", type=int, help="torch threads (default 2; use 1 on a busy machine)")
     t.set_defaults(func=cmd_train)
 
     e = sub.add_parser("evaluate", help="Tables 1 and 2 of the paper for a model")
