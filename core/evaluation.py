@@ -59,6 +59,8 @@ def train_bundle(ds: Dataset, config: TrainConfig, seeds: list[int], record: dic
         test = ds.subset("val")
     report = evaluate_bundle(bundle, test)
     bundle.record["test_metrics"] = {
-        "ensemble": {k: report["ensemble"][k] for k in ("molecular_f1", "molecular_perfection", "n")},
+        "ensemble": {k: report["ensemble"][k] for k in ("molecular_f1", "molecular_perfection", "n")} | {
+            "groups": {g: {k: m[k] for k in ("precision", "recall", "f1", "support")}
+                       for g, m in report["ensemble"]["groups"].items()}},
         "members_mean": report["members_mean"]}
     return TrainedModel(bundle, report, compute_patterns(bundle, test.spectra, test.ids), results)

@@ -86,7 +86,7 @@ def test_drop_classify_list_errors_and_linked_selection(qtbot, window, tmp_path)
     lo, hi = window.spectrum.field.getRegion()
     assert (lo, hi) == pytest.approx((s.explainer.fields.wn_lo[100], s.explainer.fields.wn_hi[100]))
     assert window.spectrum.field.isVisible()
-    assert "channel 3" in window.patterns.label.text
+    assert "channel 3" in window.patterns.label.text()
     # clicking the spectrum at a wavenumber outlines the cells that see it
     s.selection.update(region=(2250.0, 2250.0))
     rect = window.heatmaps.weights.region.rect()
@@ -107,12 +107,12 @@ def test_export_predictions(window, qtbot, tmp_path):
     window.add_paths([str(good[0]), str(broken)])
     qtbot.waitUntil(lambda: all(e.prediction is not None for e in window.session.entries), timeout=20000)
     out = tmp_path / "p.json"
-    window.export_predictions(str(out), "json")
-    rows = json.loads(out.read_text())
+    assert window.export_predictions(str(out))
+    rows = json.loads(out.read_text())["predictions"]
     assert rows[0]["probabilities"] and rows[1]["error"]
-    window.export_predictions(str(tmp_path / "p.csv"), "csv")
+    assert window.export_predictions(str(tmp_path / "p.csv"))
     assert (tmp_path / "p.csv").read_text().count("\n") == 3
-    window.export_figure(str(tmp_path / "f.png"), "png")
+    assert window.export_figure(str(tmp_path / "f.png")) is None
     assert (tmp_path / "f.png").stat().st_size > 10000
 
 
@@ -175,6 +175,11 @@ def test_closing_the_window_during_training_stops_the_worker(qtbot, window, data
     tab.patience.setValue(500)
     worker = tab.start()
     qtbot.waitUntil(lambda: len(tab.curves.bx) >= 1, timeout=60000)
+    asked = []
+    window.confirm = lambda title, text: asked.append(title) or False
+    window.close()  # the user says no: the window stays, training goes on
+    assert asked and window.isVisible() and worker.is_running()
+    window.confirm = lambda title, text: True
     window.close()
     assert not worker.is_running()
 
@@ -204,7 +209,11 @@ def test_clear_resets_the_selection_and_views(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: all(e.prediction is not None for e in window.session.entries), timeout=20000)
     window.files.selectAll()
     assert len(window.session.selection.overlay) == 3
-    window.session.clear()
+    window.confirm = lambda title, text: False
+    window.confirm_clear()  # the user says no: nothing is removed
+    assert window.files.count() == 3
+    window.confirm = lambda title, text: True
+    window.confirm_clear()
     assert window.files.count() == 0 and window.session.selection.overlay == ()
     window.add_paths([str(good[0])])
     qtbot.waitUntil(lambda: window.session.entries[0].prediction is not None, timeout=20000)
