@@ -18,7 +18,7 @@ def reliability_table_html(bundle) -> str:
     out = []
     for phase in phases:
         rel = group_reliability(record, phase)
-        if rel is None or (phase is not None and "phase" not in rel[0]):
+        if rel is None or (phase is not None and phase not in rel[0]):
             continue
         where, groups = rel
         out.append(f"<h3>Table 1: per group ({html.escape(where)})</h3><table cellspacing=4>"
@@ -51,8 +51,8 @@ def model_card_html(session: Session) -> str:
     out = ["<h2>Model</h2><table cellspacing=4>"]
     out += [f"<tr><td><b>{html.escape(str(k))}</b></td><td>{html.escape(str(v))}</td></tr>" for k, v in rows]
     out.append("</table>")
-    tm = r.get("test_metrics")
-    if tm:
+    tm = r.get("test_metrics") or {}
+    if {"molecular_f1", "molecular_perfection"} <= set(tm.get("ensemble", {})) and tm.get("members_mean"):
         e, m = tm["ensemble"], tm["members_mean"]
         out.append("<h3>Test split</h3><table cellspacing=4>"
                    "<tr><th></th><th>molecular F1</th><th>perfection</th></tr>"
