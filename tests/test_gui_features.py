@@ -183,7 +183,11 @@ def test_results_table_rows_filter_sort_copy_delete(qtbot, window, tmp_path):
     assert values == sorted(values, reverse=True)
     assert table.proxy.index(0, col).data(Qt.ItemDataRole.BackgroundRole) is not None
     table.view.selectRow(0)
-    table.view.selectRow(1) if False else None
+    first = table.selected_rows()[0]
+    assert s.selection.entry == first and window.files.currentRow() == first  # the list follows the table
+    window.files.setCurrentRow(2)
+    assert table.selected_rows() == [2]  # and the table follows the list
+    table.view.selectRow(0)
     text = table.copy_text()
     lines = text.splitlines()
     assert lines[0].split("\t")[:4] == ["name", "phase", "present groups", "cautions"]

@@ -25,6 +25,15 @@ class FileList(QListWidget):
         session.entries_cleared.connect(self.clear)
         session.model_changed.connect(lambda: [self._updated(i) for i in range(self.count())])
         self.itemSelectionChanged.connect(self._selection_to_model)
+        session.selection.changed.connect(self._model_to_selection)
+
+    def _model_to_selection(self, fields: set[str]) -> None:
+        """Follow a current spectrum chosen elsewhere (results table, next/previous file)."""
+        entry = self.session.selection.entry
+        if "entry" in fields and entry is not None and entry != self.currentRow() and entry < self.count():
+            self.blockSignals(True)
+            self.setCurrentRow(entry)
+            self.blockSignals(False)
 
     def _added(self, first: int, count: int) -> None:
         for i in range(first, first + count):

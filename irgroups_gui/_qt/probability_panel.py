@@ -86,7 +86,7 @@ class ProbabilityPanel(pg.PlotWidget):
         elif pred is None:
             self.plot.setTitle("classifying…", size="10pt")
         elif not pred.ok:
-            self.plot.setTitle("not classified (see the file list)", size="10pt")
+            self.plot.setTitle("not classified", size="10pt")
         else:
             self.plot.setTitle(f"{int(present.sum())} groups present", size="10pt")
 

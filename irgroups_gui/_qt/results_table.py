@@ -67,7 +67,7 @@ class ResultsModel(QAbstractTableModel):
 
     def phase_text(self, row: int) -> str:
         p = self.session.entries[row].prediction
-        if p is None or not p.phase:
+        if p is None or not p.ok or not p.phase:
             return ""
         return p.phase if p.phase_source == "user" else f"auto: {p.phase}"
 
@@ -146,9 +146,14 @@ class ResultsFilter(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
 
     def set_filter(self, kind: str | None = None, text: str | None = None) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.10; invalidateFilter() is deprecated there
+            self.beginFilterChange()
         self.kind = self.kind if kind is None else kind
         self.text = self.text if text is None else text.lower()
-        self.invalidateFilter()
+        if hasattr(self, "endFilterChange"):
+            self.endFilterChange()
+        else:
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, row, parent) -> bool:  # noqa: N802 (Qt API)
         e = self.session.entries[row]
@@ -206,6 +211,7 @@ class ResultsTable(QWidget):
         self.view.setToolTip("Double-click a phase to choose it (the spectrum is reclassified at once). "
                              "Delete removes the selected rows; Ctrl+C copies them tab-separated.")
         self.view.selectionModel().currentRowChanged.connect(self._current_to_selection)
+        session.selection.changed.connect(self._selection_to_current)
         self.filter = QComboBox()
         self.filter.addItem("all spectra", "all")
         self.filter.addItem("has cautions", "cautions")
@@ -246,6 +252,18 @@ class ResultsTable(QWidget):
         lines = ["\t".join(str(self.model.headerData(c, Qt.Orientation.Horizontal)) for c in cols)]
         lines += ["\t".join(self.model.text(r, c) for c in cols) for r in self.selected_rows()]
         return "\n".join(lines)
+
+    def _selection_to_current(self, fields: set[str]) -> None:
+        """Follow the current spectrum chosen in the file list."""
+        entry = self.session.selection.entry
+        if "entry" not in fields or entry is None or entry >= self.model.rowCount():
+            return
+        row = self.proxy.mapFromSource(self.model.index(entry, 0))
+        if row.isValid() and row.row() != self.view.currentIndex().row():
+            self.view.selectionModel().blockSignals(True)
+            self.view.selectRow(row.row())
+            self.view.selectionModel().blockSignals(False)
+            self.view.viewport().update()
 
     def _current_to_selection(self, current, _previous) -> None:
         if current.isValid():
