@@ -45,10 +45,13 @@ def export_figure(files: list[str], out: str, model: str | None, timeout_s: floa
     except FigureExportError as exc:
         print(f"irgroups-gui: {exc}", file=sys.stderr)
         return 1
+    import tempfile
+
     from PySide6.QtCore import QSettings
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = MainWindow(model_path=model, settings=QSettings())
+    scratch = tempfile.mkdtemp(prefix="irgroups-export-")  # keep the user's recent-files list untouched
+    window = MainWindow(model_path=model, settings=QSettings(f"{scratch}/settings.ini", QSettings.Format.IniFormat))
     window.resize(1500, 900)
     window.show()
     window.add_paths(files)

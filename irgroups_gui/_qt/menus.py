@@ -33,7 +33,8 @@ def _mirror(menu: QMenu, window: QMainWindow, text: str, key: str | None, box: Q
     return act
 
 
-def _choice(menu: QMenu, window: QMainWindow, title: str, items: list[tuple[str, str | None]], combo) -> None:
+def _choice(menu: QMenu, window: QMainWindow, title: str, items: list[tuple[str, str | None]],
+            combo) -> list[QAction]:
     """An exclusive submenu mirroring a combo box."""
     sub = menu.addMenu(title)
     group = QActionGroup(window)
@@ -48,6 +49,7 @@ def _choice(menu: QMenu, window: QMainWindow, title: str, items: list[tuple[str,
         sub.addAction(act)
         acts.append(act)
     combo.currentIndexChanged.connect(lambda i: acts[i].setChecked(True))
+    return acts
 
 
 def build_menus(w) -> list[QAction]:
@@ -81,9 +83,9 @@ def build_menus(w) -> list[QAction]:
     acts += [_add(v, w, "Next file", "Ctrl+Down", lambda: w.files.step(1)),
              _add(v, w, "Previous file", "Ctrl+Up", lambda: w.files.step(-1))]
     v.addSeparator()
-    _choice(v, w, "Spectrum", [("original + model input", "Ctrl+1"), ("original (file's units)", "Ctrl+2"),
+    acts += _choice(v, w, "Spectrum", [("original + model input", "Ctrl+1"), ("original (file's units)", "Ctrl+2"),
                                ("model input", "Ctrl+3")], w.form_box)
-    _choice(v, w, "Y units (original)", [("as in the file", None), ("absorbance", None),
+    acts += _choice(v, w, "Y units (original)", [("as in the file", None), ("absorbance", None),
                                          ("transmittance %", None)], w.y_box)
     acts += [_mirror(v, w, text, key, box) for text, key, box in (
         ("Wavelength in µm", "Ctrl+U", w.micro_box), ("High wavenumber left", "Ctrl+I", w.invert_box),
