@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self.training = TrainingTab()
         self.training.use_model.connect(self._use_trained)
         self.training.message.connect(self.status)
-        self.training.saved.connect(lambda _: self.card.refresh())
+        self.training.saved.connect(self._trained_saved)
         self.card = ModelCard(self.session, self.open_model, self.use_default_model)
 
         centre = self._centre_box()
@@ -172,6 +172,13 @@ class MainWindow(QMainWindow):
         self.model_path = trained.bundle.path or None
         self.session.set_model(trained.bundle, Explainer(trained.bundle), trained.patterns)
         self.tabs.setCurrentIndex(0)
+
+    def _trained_saved(self, path: str) -> None:
+        """The model trained in the app was saved: if it is the one in use, it now has a file."""
+        if self.training.trained is not None and self.session.bundle is self.training.trained.bundle:
+            self.model_path = path
+            self.model_label.setText(model_line(self.session.bundle))
+        self.card.refresh()
 
     def _model_ready(self) -> None:
         b = self.session.bundle

@@ -28,7 +28,8 @@ def find_peak_positions(x: np.ndarray, y: np.ndarray, prominence: float, minima:
         return np.array([], dtype=int)
     sig = -y if minima else y
     span = float(np.ptp(sig)) or 1.0
-    idx, props = find_peaks(sig, prominence=prominence * span)
+    # at least 1% of the points apart, so a band's fine structure gives one label
+    idx, props = find_peaks(sig, prominence=prominence * span, distance=max(1, y.size // 100))
     keep = np.argsort(-props["prominences"])[:MAX_PEAK_LABELS]
     return np.sort(idx[keep])
 

@@ -28,9 +28,9 @@ class WavenumberAxis(pg.AxisItem):
         self.update()
 
     def tickValues(self, minVal, maxVal, size):  # noqa: N802,N803 (pyqtgraph API)
-        if not self.micro or maxVal <= 0:
+        if not self.micro or max(minVal, maxVal) <= 0:
             return super().tickValues(minVal, maxVal, size)
-        lo, hi = max(minVal, 1.0), maxVal
+        lo, hi = max(min(minVal, maxVal), 1.0), max(minVal, maxVal)  # an inverted axis passes (max, min)
         gap = (hi - lo) / 9  # at least this many cm-1 between labelled ticks
         kept: list[float] = []
         for um in _NICE:
