@@ -208,6 +208,9 @@ class ResultsTable(QWidget):
         self.view.horizontalHeader().setDefaultSectionSize(62)
         for col, width in enumerate((200, 90, 220, 200)):
             self.view.setColumnWidth(col, width)
+        metrics = self.view.horizontalHeader().fontMetrics()
+        for g, name in enumerate(GROUP_NAMES):  # wide enough for the group's name, without measuring rows
+            self.view.setColumnWidth(len(FIXED) + g, max(48, metrics.horizontalAdvance(name) + 18))
         self.view.setToolTip("Double-click a phase to choose it (the spectrum is reclassified at once). "
                              "Delete removes the selected rows; Ctrl+C copies them tab-separated.")
         self.view.selectionModel().currentRowChanged.connect(self._current_to_selection)
