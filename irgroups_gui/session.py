@@ -74,6 +74,15 @@ class Session:
         self.selection.update(entry=None, overlay=(), channel=None, position=None, region=None)
         self.entries_cleared.emit()
 
+    def remove(self, indices: list[int]) -> None:
+        """Drop some entries (the results table's Delete); views rebuild as after clear() and add."""
+        drop = set(indices)
+        keep = [e for i, e in enumerate(self.entries) if i not in drop]
+        self.clear()
+        if keep:
+            self.entries = keep
+            self.entries_added.emit(0, len(keep))
+
     def current(self) -> Entry | None:
         i = self.selection.entry
         return self.entries[i] if i is not None and 0 <= i < len(self.entries) else None

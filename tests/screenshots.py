@@ -1,10 +1,14 @@
-"""Render the app's main states offscreen to PNGs: `make screenshots` (or python tests/screenshots.py DIR).
+"""Render the app's states offscreen to PNGs: `make screenshots` (or python tests/screenshots.py DIR).
 
-States: empty window; a spectrum classified with a group selected and a cell hovered; training
-in progress; files that failed to read; the model card."""
+States: empty window; a spectrum classified with a group selected, a cell hovered and the
+crosshair readout; the results table filtered; the original view in %T and µm with peak labels
+and a marked wavenumber; another member's patterns; files that failed to read; training in
+progress and stopped; the model card with Table 1; the Help pages; the dark palette; and the
+classified state again at 2x scaling (QT_SCALE_FACTOR=2, in a second process)."""
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -35,22 +39,12 @@ def wait(app, cond, timeout: float = 60) -> None:
         time.sleep(0.01)
 
 
-def main(out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    app = QApplication([])
+def classified_nitrile(app, w) -> None:
+    """Open the samples, select acetonitrile, the nitriles group, a cell and a wavenumber."""
     from core.groups import group_index
-    from irgroups_gui._qt.main_window import MainWindow
-
-    tmp = Path(tempfile.mkdtemp())
-    w = MainWindow(settings=QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
-    w.resize(1500, 950)
-    w.show()
-    pump(app)
-    w.grab().save(str(out / "1_empty.png"))
-    wait(app, lambda: w.session.bundle is not None)
 
     w.open_samples()
-    wait(app, lambda: all(e.prediction is not None for e in w.session.entries))
+    wait(app, lambda: w.session.entries and all(e.prediction is not None for e in w.session.entries))
     names = [e.path for e in w.session.entries]
     w.files.setCurrentRow(next(i for i, p in enumerate(names) if p.endswith("75-05-8.jdx")))
     sel = w.session.selection
@@ -60,7 +54,78 @@ def main(out: Path) -> None:
     channel = int(abs(w.session.terms(sel.entry)[0, g, :, pos]).argmax())
     sel.update(group=g, channel=channel, position=pos, region=(2250.0, 2250.0))
     pump(app)
+    weights = w.plots.plots[1]
+    w.plots.track(weights.vb.mapViewToScene(weights.vb.mapSceneToView(weights.vb.sceneBoundingRect().center())))
+    pump(app)
+
+
+def window(app, tmp: Path):
+    from irgroups_gui._qt.main_window import MainWindow
+
+    w = MainWindow(settings=QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
+    w.resize(1500, 950)
+    w.show()
+    return w
+
+
+def scaled(out: Path) -> None:
+    """Only the classified state (run with QT_SCALE_FACTOR=2)."""
+    app = QApplication([])
+    w = window(app, Path(tempfile.mkdtemp()))
+    wait(app, lambda: w.session.bundle is not None)
+    classified_nitrile(app, w)
+    w.grab().save(str(out / "9_scaled_2x.png"))
+    w.close()
+
+
+def main(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication([])
+    from irgroups_gui._qt import help as help_pages
+    from irgroups_gui._qt import theme
+
+    tmp = Path(tempfile.mkdtemp())
+    w = window(app, tmp)
+    pump(app)
+    w.grab().save(str(out / "1_empty.png"))
+    wait(app, lambda: w.session.bundle is not None)
+
+    classified_nitrile(app, w)
     w.grab().save(str(out / "2_classified_nitriles_hover.png"))
+    w.results.set_filter("aromatics")
+    w.results.view.selectRow(0)
+    pump(app)
+    w.grab().save(str(out / "2b_results_table_aromatics.png"))
+    w.results.set_filter("all")
+
+    names = [e.path for e in w.session.entries]
+    w.files.setCurrentRow(next(i for i, p in enumerate(names) if p.endswith("75-05-8.jdx")))
+    w.form_box.setCurrentIndex(1)
+    w.y_box.setCurrentIndex(2)
+    w.micro_box.setChecked(True)
+    w.peaks_box.setChecked(True)
+    w.session.selection.update(region=(2250.0, 2250.0), member=2)
+    w.plots.member.setValue(3)
+    pump(app)
+    w.grab().save(str(out / "2c_transmittance_micrometres_peaks_member3.png"))
+    for box, value in ((w.form_box, 0), (w.y_box, 0)):
+        box.setCurrentIndex(value)
+    w.micro_box.setChecked(False)
+    w.peaks_box.setChecked(False)
+    w.plots.member.setValue(1)
+
+    app.setPalette(theme.dark_palette())
+    pump(app)
+    w.grab().save(str(out / "6_dark_palette.png"))
+    app.setPalette(app.style().standardPalette())
+
+    for name, title, text in (("7_help_heatmaps", "How to read the heatmaps", help_pages.HEATMAPS_HTML),
+                              ("7b_help_about", "About IR Groups", help_pages.about_html()),
+                              ("7c_help_shortcuts", "Keyboard shortcuts", help_pages.shortcuts_html(w.actions_list))):
+        dlg = help_pages.show_html(w, title, text)
+        pump(app)
+        dlg.grab().save(str(out / f"{name}.png"))
+        dlg.close()
 
     bad = tmp / "bad"
     bad.mkdir()
@@ -77,19 +142,21 @@ def main(out: Path) -> None:
     from conftest import synthetic_dataset
     from core.dataset import save_dataset
 
-    dataset = tmp / "nist.h5"
-    shared = ROOT.parent / "shared" / "data" / "nist_gas_ir"
-    if (shared / "spectra.zip").exists():
-        from core.dataset import build_dataset
+    dataset = Path(os.environ.get("IRGROUPS_SCREENSHOT_DATASET", tmp / "nist.h5"))
+    if not dataset.is_file():
+        shared = ROOT.parent / "shared" / "data" / "nist_gas_ir"
+        if (shared / "spectra.zip").exists():
+            from core.dataset import build_dataset
 
-        ds, _ = build_dataset(shared / "spectra.zip", shared / "structures.csv")
-    else:
-        ds = synthetic_dataset(1000)
-    save_dataset(ds, dataset)
+            ds, _ = build_dataset(shared / "spectra.zip", shared / "structures.csv")
+        else:
+            ds = synthetic_dataset(1000)
+        save_dataset(ds, dataset)
     w.tabs.setCurrentIndex(1)
     tab = w.training
     tab.dataset.setText(str(dataset))
     tab.seeds.setValue(2)
+    tab.epochs.setValue(30)
     worker = tab.start()
     wait(app, lambda: len(tab.curves.ex) >= 6, timeout=300)
     pump(app, 0.5)
@@ -104,8 +171,15 @@ def main(out: Path) -> None:
     pump(app)
     w.grab().save(str(out / "5_model_card.png"))
     w.close()
+    env = dict(os.environ, QT_SCALE_FACTOR="2")
+    subprocess.run([sys.executable, __file__, str(out), "--scaled"], env=env, check=True)
     print(f"wrote screenshots to {out}")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "build/screenshots"))
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "build/screenshots")
+    if "--scaled" in sys.argv:
+        target.mkdir(parents=True, exist_ok=True)
+        scaled(target)
+    else:
+        main(target)

@@ -4,54 +4,9 @@ import time
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QTimer, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtCore import QPointF, QSettings, QTimer
 
-from conftest import jcamp
-
-
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory, small_bundle, small_dataset):
-    from core.bundle import save_bundle
-    from core.patterns import compute_patterns, save_patterns
-
-    path = save_bundle(small_bundle, tmp_path_factory.mktemp("model") / "m")
-    save_patterns(compute_patterns(small_bundle, small_dataset.spectra, small_dataset.ids, k=20), path)
-    return path
-
-
-@pytest.fixture
-def window(qtbot, model_dir, tmp_path):
-    from irgroups_gui._qt.main_window import MainWindow
-
-    w = MainWindow(model_path=str(model_dir), settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitUntil(lambda: w.session.bundle is not None, timeout=20000)
-    return w
-
-
-def _spectrum_files(tmp_path):
-    wn = np.arange(500, 4001, 4)
-    good = []
-    for k, centre in enumerate((2240, 1715, 3650)):
-        y = (1000 * np.exp(-0.5 * ((wn - centre) / 15) ** 2) + 10).astype(int)
-        f = tmp_path / f"good{k}.jdx"
-        f.write_text(jcamp("\n".join(f"{x} {v}" for x, v in zip(wn, y)), wn.size, 500, 4000))
-        good.append(f)
-    broken = tmp_path / "broken.jdx"
-    broken.write_text("##TITLE=x\n##XYDATA=(X++(Y..Y))\n100 1 2\n")
-    narrow = tmp_path / "narrow.jdx"
-    narrow.write_text(jcamp("\n".join(f"{x} {5 + x % 7}" for x in range(1000, 1200, 4)), 50, 1000, 1196))
-    return good, broken, narrow
-
-
-def _drop(window, paths):
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
-    window.dropEvent(event)
+from gui_fixtures import _drop, _spectrum_files, model_dir, window  # noqa: F401 (fixtures)
 
 
 def test_drop_classify_list_errors_and_linked_selection(qtbot, window, tmp_path):
@@ -86,7 +41,7 @@ def test_drop_classify_list_errors_and_linked_selection(qtbot, window, tmp_path)
     lo, hi = window.spectrum.field.getRegion()
     assert (lo, hi) == pytest.approx((s.explainer.fields.wn_lo[100], s.explainer.fields.wn_hi[100]))
     assert window.spectrum.field.isVisible()
-    assert "channel 3" in window.patterns.label.text
+    assert "channel 3" in window.patterns.label.text()
     # clicking the spectrum at a wavenumber outlines the cells that see it
     s.selection.update(region=(2250.0, 2250.0))
     rect = window.heatmaps.weights.region.rect()
@@ -107,12 +62,12 @@ def test_export_predictions(window, qtbot, tmp_path):
     window.add_paths([str(good[0]), str(broken)])
     qtbot.waitUntil(lambda: all(e.prediction is not None for e in window.session.entries), timeout=20000)
     out = tmp_path / "p.json"
-    window.export_predictions(str(out), "json")
-    rows = json.loads(out.read_text())
+    assert window.export_predictions(str(out))
+    rows = json.loads(out.read_text())["predictions"]
     assert rows[0]["probabilities"] and rows[1]["error"]
-    window.export_predictions(str(tmp_path / "p.csv"), "csv")
+    assert window.export_predictions(str(tmp_path / "p.csv"))
     assert (tmp_path / "p.csv").read_text().count("\n") == 3
-    window.export_figure(str(tmp_path / "f.png"), "png")
+    assert window.export_figure(str(tmp_path / "f.png")) is None
     assert (tmp_path / "f.png").stat().st_size > 10000
 
 
@@ -175,6 +130,11 @@ def test_closing_the_window_during_training_stops_the_worker(qtbot, window, data
     tab.patience.setValue(500)
     worker = tab.start()
     qtbot.waitUntil(lambda: len(tab.curves.bx) >= 1, timeout=60000)
+    asked = []
+    window.confirm = lambda title, text: asked.append(title) or False
+    window.close()  # the user says no: the window stays, training goes on
+    assert asked and window.isVisible() and worker.is_running()
+    window.confirm = lambda title, text: True
     window.close()
     assert not worker.is_running()
 
@@ -204,7 +164,11 @@ def test_clear_resets_the_selection_and_views(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: all(e.prediction is not None for e in window.session.entries), timeout=20000)
     window.files.selectAll()
     assert len(window.session.selection.overlay) == 3
-    window.session.clear()
+    window.confirm = lambda title, text: False
+    window.confirm_clear()  # the user says no: nothing is removed
+    assert window.files.count() == 3
+    window.confirm = lambda title, text: True
+    window.confirm_clear()
     assert window.files.count() == 0 and window.session.selection.overlay == ()
     window.add_paths([str(good[0])])
     qtbot.waitUntil(lambda: window.session.entries[0].prediction is not None, timeout=20000)

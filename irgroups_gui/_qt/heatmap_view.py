@@ -22,6 +22,7 @@ class _Map:
         self.plot.addItem(self.image)
         self.bar = bar
         self.bar.setImageItem(self.image)
+        theme.plain_axis(self.bar.axis)
         self.cell = QGraphicsRectItem()
         self.cell.setPen(pg.mkPen((0, 0, 0), width=2))
         self.cell.hide()
@@ -52,7 +53,17 @@ class HeatmapViews:
         self.weights = _Map(weights, bars[0])
         self.evidence = _Map(evidence, bars[1])
         self.per_window = per_window
-        theme.style_plot(per_window, "wavenumber / cm-1", "evidence")
+        theme.style_plot(per_window, None, "evidence")
+        weights.setToolTip("Dense-layer weights of the selected group for each latent channel (rows) and "
+                           "wavenumber window (columns), for one ensemble member. Red pushes towards "
+                           "'present', blue towards 'absent', whatever the spectrum.")
+        evidence.setToolTip("Evidence = activation x weight for this spectrum: how much each channel and "
+                            "window moved this group's logit (red: towards present). The cells sum, with the "
+                            "bias, to the member's logit exactly.")
+        per_window.setToolTip("Evidence per wavenumber window, summed over channels and averaged over the "
+                              "ensemble: where in the spectrum the decision came from.")
+        info.setToolTip("The ensemble's mean logit for the selected group, split exactly into the summed "
+                        "evidence and the bias; probability = 1 / (1 + exp(-logit)) per member, then averaged.")
         self.bars = pg.BarGraphItem(x=[], height=[], width=1)
         per_window.addItem(self.bars)
         weights.scene().sigMouseMoved.connect(self._hover)
@@ -103,6 +114,31 @@ class HeatmapViews:
         self.per_window.setTitle("evidence per window, summed over channels (ensemble mean)")
         self._draw_cell()
         self._draw_region()
+
+    def value_at(self, plot: pg.PlotItem, x: float, y: float) -> str | None:
+        """Readout text for view coordinates (x, y) over one of the maps or the per-window bars."""
+        ex, sel = self.session.explainer, self.session.selection
+        if ex is None:
+            return None
+        x0, d, _ = self._geometry()
+        col = int((x - x0) // d)
+        if not 0 <= col < ex.weights.shape[3]:
+            return None
+        window = f"window {ex.fields.wn_lo[col]:.0f}-{ex.fields.wn_hi[col]:.0f} cm-1"
+        m = min(sel.member, len(ex.bundle.members) - 1)
+        terms = self.session.terms(sel.entry) if sel.entry is not None else None
+        if plot is self.per_window:
+            if terms is None:
+                return None
+            return f"{window}: evidence {terms[:, sel.group, :, col].sum(axis=1).mean():+.4f} (ensemble mean)"
+        row = int(round(y))
+        if not 0 <= row < ex.weights.shape[2]:
+            return None
+        if plot is self.weights.plot:
+            return f"channel {row}, {window}: weight {ex.weights[m, sel.group, row, col]:+.4f}"
+        if plot is self.evidence.plot and terms is not None:
+            return f"channel {row}, {window}: evidence {terms[m, sel.group, row, col]:+.4f}"
+        return None
 
     def _hover(self, pos) -> None:
         ex = self.session.explainer

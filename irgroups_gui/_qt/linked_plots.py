@@ -1,16 +1,20 @@
 """The spectrum and the heatmaps stacked in one layout column, so that they share one
-wavenumber axis exactly (zoom one, zoom all); colour bars sit in a second column."""
+wavenumber axis exactly (zoom one, zoom all); colour bars sit in a second column. A crosshair
+follows the mouse over all of them with a readout of wavenumber and value."""
 from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
+from irgroups_gui import units
 from irgroups_gui._qt import theme
 from irgroups_gui._qt.heatmap_view import HeatmapViews
 from irgroups_gui._qt.spectrum_view import SpectrumView
+from irgroups_gui._qt.wavenumber_axis import WavenumberAxis
 from irgroups_gui.session import Session
 
 AXIS_WIDTH = 62
+READOUT_HINT = "Move the mouse over the plots for a readout; click the spectrum to mark a wavenumber."
 
 
 class LinkedPlots(QWidget):
@@ -19,30 +23,41 @@ class LinkedPlots(QWidget):
         self.session = session
         self.view = pg.GraphicsLayoutWidget()
         lay = self.view.ci
-        spectrum = lay.addPlot(row=0, col=0)
+        self.axes = [WavenumberAxis(show_label=row in (0, 3)) for row in range(4)]
+        spectrum = lay.addPlot(row=0, col=0, axisItems={"bottom": self.axes[0]})
         lay.addLabel("", row=0, col=1)
-        weights = lay.addPlot(row=1, col=0)
-        evidence = lay.addPlot(row=2, col=0)
-        per_window = lay.addPlot(row=3, col=0)
-        bars = tuple(pg.ColorBarItem(values=(-1, 1), colorMap=theme.diverging(), interactive=False, width=12)
-                     for _ in range(2))
-        lay.addItem(bars[0], row=1, col=1)
-        lay.addItem(bars[1], row=2, col=1)
+        weights = lay.addPlot(row=1, col=0, axisItems={"bottom": self.axes[1]})
+        evidence = lay.addPlot(row=2, col=0, axisItems={"bottom": self.axes[2]})
+        per_window = lay.addPlot(row=3, col=0, axisItems={"bottom": self.axes[3]})
+        self.bars = tuple(pg.ColorBarItem(values=(-1, 1), colorMap=theme.diverging(), interactive=False, width=12)
+                          for _ in range(2))
+        lay.addItem(self.bars[0], row=1, col=1)
+        lay.addItem(self.bars[1], row=2, col=1)
         for row, stretch in enumerate((5, 3, 3, 2)):
             lay.layout.setRowStretchFactor(row, stretch)
         lay.layout.setColumnStretchFactor(0, 1)
         lay.layout.setColumnStretchFactor(1, 0)
         self.plots = [spectrum, weights, evidence, per_window]
+        self.crosshair = []
         for p in self.plots:
             p.getAxis("left").setWidth(AXIS_WIDTH)
             p.setMouseEnabled(x=True, y=False)
             p.invertX(True)
             if p is not spectrum:
                 p.setXLink(spectrum)
+            line = pg.InfiniteLine(angle=90, pen=pg.mkPen((90, 90, 90), width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
+            line.hide()
+            p.addItem(line, ignoreBounds=True)
+            self.crosshair.append(line)
+        self.hline = pg.InfiniteLine(angle=0, pen=pg.mkPen((90, 90, 90), width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
+        self.hline.hide()
+        spectrum.addItem(self.hline, ignoreBounds=True)
         spectrum.setXRange(4000, 500, padding=0.01)
         for p in (weights, evidence):
             p.setYRange(-0.5, 7.5, padding=0)
         self.info = QLabel("")
+        self.readout = QLabel(READOUT_HINT)
+        self.readout.setToolTip("Crosshair readout: wavenumber, and the value under the mouse")
         self.member = QSpinBox()
         self.member.setPrefix("member ")
         self.member.setMinimum(1)
@@ -50,7 +65,8 @@ class LinkedPlots(QWidget):
         self.member.valueChanged.connect(lambda v: session.selection.update(member=v - 1))
         session.model_changed.connect(lambda: self.member.setMaximum(len(session.bundle.members)))
         self.spectrum = SpectrumView(session, spectrum)
-        self.heatmaps = HeatmapViews(session, weights, evidence, per_window, bars, self.info)
+        self.heatmaps = HeatmapViews(session, weights, evidence, per_window, self.bars, self.info)
+        self._proxy = pg.SignalProxy(self.view.scene().sigMouseMoved, rateLimit=60, slot=lambda a: self.track(a[0]))
         head = QHBoxLayout()
         head.addWidget(self.info, 1)
         head.addWidget(self.member)
@@ -58,7 +74,52 @@ class LinkedPlots(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.addLayout(head)
         box.addWidget(self.view, 1)
+        box.addWidget(self.readout)
+        session.entries_added.connect(lambda *_: self._show_maps())
+        session.entries_cleared.connect(self._show_maps)
+        self._show_maps()
+
+    def _show_maps(self) -> None:
+        """The heatmap rows only once there are spectra: the empty window shows the spectrum plot
+        with its drop message, not empty maps."""
+        has = bool(self.session.entries)
+        for item in (*self.plots[1:], *self.bars):
+            item.setVisible(has)
+        self.member.setVisible(has)
+        self.view.ci.layout.setRowStretchFactor(0, 5 if has else 1)
+        for row in (1, 2, 3):
+            self.view.ci.layout.setRowStretchFactor(row, (3, 3, 2)[row - 1] if has else 0)
 
     def set_inverted(self, inverted: bool) -> None:
         for p in self.plots:
             p.invertX(inverted)
+
+    def set_micrometres(self, micro: bool) -> None:
+        for axis in self.axes:
+            axis.set_micrometres(micro)
+        self.spectrum.set_micrometres(micro)
+
+    def track(self, scene_pos) -> str:
+        """Move the crosshair to a scene position; returns (and shows) the readout text."""
+        text = ""
+        for k, p in enumerate(self.plots):
+            if p.isVisible() and p.vb.sceneBoundingRect().contains(scene_pos):
+                pt = p.vb.mapSceneToView(scene_pos)
+                x, y = pt.x(), pt.y()
+                for line in self.crosshair:
+                    line.setValue(x)
+                    line.setVisible(True)
+                self.hline.setVisible(k == 0)
+                where = units.format_x(x, self.spectrum.micro)
+                if k == 0:
+                    self.hline.setValue(y)
+                    value = self.spectrum.value_at(x)
+                    text = f"{where}   cursor y {y:.4g}" + (f"   spectrum {value:.4g}" if value is not None else "")
+                else:
+                    text = f"{where}   " + (self.heatmaps.value_at(p, x, y) or "")
+                break
+        else:
+            for line in (*self.crosshair, self.hline):
+                line.hide()
+        self.readout.setText(text or READOUT_HINT)
+        return text

@@ -1,32 +1,40 @@
-"""The main window: file list, spectrum, linked heatmaps, probabilities, patterns; training and
-model-card tabs; drag-and-drop, menus, recent files, export."""
+"""The main window: file list, spectrum, linked heatmaps, probabilities, patterns and the batch
+results table; training and model-card tabs; drag-and-drop, recent files, sessions, exports.
+Menus are in `menus.py`, the figure export in `figure_export.py`, the table in `results_table.py`."""
 from __future__ import annotations
 
-import csv
-import json
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QProgressBar,
-                               QSplitter, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QHBoxLayout, QLabel, QMainWindow,
+                               QMessageBox, QProgressBar, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from core.io import expand_paths
 from core.readers import file_dialog_filter
 from irgroups_gui._qt import theme
+from irgroups_gui._qt.figure_export import FigureExportError, render_png_bytes, write_figure
 from irgroups_gui._qt.file_list import FileList
 from irgroups_gui._qt.linked_plots import LinkedPlots
+from irgroups_gui._qt.menus import build_menus
 from irgroups_gui._qt.model_card import ModelCard
 from irgroups_gui._qt.patterns_view import PatternsView
 from irgroups_gui._qt.probability_panel import ProbabilityPanel
+from irgroups_gui._qt.results_table import ResultsTable
 from irgroups_gui._qt.similar_view import SimilarView
 from irgroups_gui._qt.training_tab import TrainingTab
 from irgroups_gui._qt.worker import Worker, thread_worker
+from irgroups_gui.export import write_predictions
 from irgroups_gui.jobs import classify_paths, load_model
+from irgroups_gui.model_info import model_line
+from irgroups_gui.phase_jobs import reclassify
 from irgroups_gui.session import Session
+from irgroups_gui.session_file import SessionState, load_session, save_session
+from irgroups_gui.units import Y_UNITS
 
 CHUNK = 32
 MAX_RECENT = 10
+FORMS = ("both", "original", "model")
 
 
 class MainWindow(QMainWindow):
@@ -41,16 +49,21 @@ class MainWindow(QMainWindow):
         self._workers: set[Worker] = set()
         self._queue: list[int] = []
         self._classifying = False
+        self.model_path = model_path  # folder of the model in use; None: the default model
+        self.phase_choice: dict[str, str] = {}  # file -> phase chosen in the results table
+        self._restore: dict | None = None  # selection to restore once a reopened session is classified
 
         self.files = FileList(self.session)
         self.plots = LinkedPlots(self.session)
         self.spectrum, self.heatmaps = self.plots.spectrum, self.plots.heatmaps
         self.probabilities = ProbabilityPanel(self.session)
         self.patterns = PatternsView(self.session)
+        self.results = ResultsTable(self.session, self.remove_entries, self.choose_phase)
         self.training = TrainingTab()
         self.training.use_model.connect(self._use_trained)
         self.training.message.connect(self.status)
-        self.card = ModelCard(self.session, self.open_model)
+        self.training.saved.connect(self._trained_saved)
+        self.card = ModelCard(self.session, self.open_model, self.use_default_model)
         self.similar = SimilarView(self.session, self.spectrum.plot, self.settings)
 
         centre = self._centre_box()
@@ -66,8 +79,12 @@ class MainWindow(QMainWindow):
         main.addWidget(centre)
         main.addWidget(right)
         main.setSizes([240, 800, 400])
+        classify = QSplitter(Qt.Orientation.Vertical)
+        classify.addWidget(main)
+        classify.addWidget(self.results)
+        classify.setSizes([700, 200])
         self.tabs = QTabWidget()
-        self.tabs.addTab(main, "Classify && explain")
+        self.tabs.addTab(classify, "Classify && explain")
         self.tabs.addTab(self.training, "Train")
         self.tabs.addTab(self.card, "Model")
         self.setCentralWidget(self.tabs)
@@ -76,8 +93,9 @@ class MainWindow(QMainWindow):
         self.progress.setMaximumWidth(220)
         self.progress.hide()
         self.statusBar().addPermanentWidget(self.progress)
-        self._build_menus()
+        self.actions_list: list[QAction] = build_menus(self)
         self.menuBar().addMenu(self.similar.menu)
+        self._refresh_recent()
         self.session.model_changed.connect(self._model_ready)
         self.status("Loading the model…")
         QTimer.singleShot(0, lambda: self.load_model(model_path))
@@ -86,55 +104,52 @@ class MainWindow(QMainWindow):
     def _centre_box(self) -> QWidget:
         box = QWidget()
         bar = QHBoxLayout()
-        form = QComboBox()
-        form.addItems(["original + model input", "original", "model input"])
-        form.currentIndexChanged.connect(lambda i: self.spectrum.set_form(["both", "original", "model"][i]))
-        invert = QCheckBox("high wavenumber left")
-        invert.setChecked(True)
-        invert.toggled.connect(self.plots.set_inverted)
-        bands = QCheckBox("textbook bands")
-        bands.setChecked(True)
-        bands.toggled.connect(self.spectrum.set_show_bands)
-        sort = QCheckBox("sort groups by probability")
-        sort.toggled.connect(self.probabilities.set_sorted)
-        for w in (QLabel("show"), form, invert, bands, sort):
+        self.form_box = QComboBox()
+        self.form_box.addItems(["original + model input", "original (file's units)", "model input"])
+        self.form_box.currentIndexChanged.connect(lambda i: self.spectrum.set_form(FORMS[i]))
+        self.y_box = QComboBox()
+        self.y_box.addItems(["y as in file", "absorbance", "transmittance %"])
+        self.y_box.setToolTip("Y units of the 'original' view")
+        self.y_box.currentIndexChanged.connect(lambda i: self.spectrum.set_y_unit(Y_UNITS[i]))
+        self.micro_box = QCheckBox("µm")
+        self.micro_box.setToolTip("Label the x axis in micrometres (wavelength) instead of cm-1")
+        self.micro_box.toggled.connect(self.plots.set_micrometres)
+        self.invert_box = QCheckBox("high wavenumber left")
+        self.invert_box.setChecked(True)
+        self.invert_box.toggled.connect(self.plots.set_inverted)
+        self.bands_box = QCheckBox("textbook bands")
+        self.bands_box.setChecked(True)
+        self.bands_box.toggled.connect(self.spectrum.set_show_bands)
+        self.peaks_box = QCheckBox("peak labels")
+        self.prominence = QDoubleSpinBox(minimum=0.005, maximum=0.9, singleStep=0.01, value=0.05, decimals=3)
+        self.prominence.setToolTip("Peak labels: minimum prominence as a fraction of the curve's range "
+                                   "(scipy.signal.find_peaks)")
+        self.peaks_box.toggled.connect(lambda on: self.spectrum.set_peaks(on, self.prominence.value()))
+        self.prominence.valueChanged.connect(lambda v: self.spectrum.set_peaks(self.peaks_box.isChecked(), v))
+        self.sort_box = QCheckBox("sort groups")
+        self.sort_box.setToolTip("Sort the probability panel by probability")
+        self.sort_box.toggled.connect(self.probabilities.set_sorted)
+        for w in (QLabel("show"), self.form_box, self.y_box, self.micro_box, self.invert_box, self.bands_box,
+                  self.peaks_box, self.prominence, self.sort_box):
             bar.addWidget(w)
         bar.addStretch(1)
+        self.model_label = QLabel(model_line(None))
+        self.model_label.setToolTip("The model that produced the results shown")
         lay = QVBoxLayout(box)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(bar)
+        lay.addWidget(self.model_label)
         lay.addWidget(self.plots, 1)
         return box
 
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        for text, key, slot in (("Open spectra…", QKeySequence.StandardKey.Open, self.open_files),
-                                ("Open folder…", None, self.open_folder),
-                                ("Open samples", None, self.open_samples)):
-            act = QAction(text, self)
-            if key:
-                act.setShortcut(key)
-            act.triggered.connect(slot)
-            file_menu.addAction(act)
-        self.recent_menu = file_menu.addMenu("Recent files")
-        self._refresh_recent()
-        file_menu.addSeparator()
-        for text, slot in (("Export predictions as CSV…", lambda: self._export_predictions("csv")),
-                           ("Export predictions as JSON…", lambda: self._export_predictions("json")),
-                           ("Export figure as PNG…", lambda: self._export_figure("png")),
-                           ("Export figure as SVG…", lambda: self._export_figure("svg")),
-                           ("Load model…", self.open_model), ("Clear list", self.session.clear)):
-            act = QAction(text, self)
-            act.triggered.connect(slot)
-            file_menu.addAction(act)
-        file_menu.addSeparator()
-        quit_act = QAction("Quit", self)
-        quit_act.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_act.triggered.connect(self.close)
-        file_menu.addAction(quit_act)
-
     def status(self, text: str, ms: int = 0) -> None:
         self.statusBar().showMessage(text, ms)
+
+    def confirm(self, title: str, text: str) -> bool:
+        """Ask a yes/no question (tests replace this)."""
+        answer = QMessageBox.question(self, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     # ---------------------------------------------------------------- workers
     def _start(self, worker: Worker) -> Worker:
@@ -146,7 +161,7 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------- model
     def load_model(self, path: str | None = None) -> Worker:
         w = thread_worker(load_model, path)
-        w.returned.connect(lambda res: self.session.set_model(*res))
+        w.returned.connect(lambda res: (setattr(self, "model_path", path), self.session.set_model(*res)))
         w.errored.connect(lambda msg: self.status(f"Could not load model: {msg}"))
         return self._start(w)
 
@@ -155,14 +170,26 @@ class MainWindow(QMainWindow):
         if path:
             self.load_model(path)
 
+    def use_default_model(self) -> Worker:
+        return self.load_model(None)
+
     def _use_trained(self, trained) -> None:
         from core.explain import Explainer
 
+        self.model_path = trained.bundle.path or None
         self.session.set_model(trained.bundle, Explainer(trained.bundle), trained.patterns)
         self.tabs.setCurrentIndex(0)
 
+    def _trained_saved(self, path: str) -> None:
+        """The model trained in the app was saved: if it is the one in use, it now has a file."""
+        if self.training.trained is not None and self.session.bundle is self.training.trained.bundle:
+            self.model_path = path
+            self.model_label.setText(model_line(self.session.bundle))
+        self.card.refresh()
+
     def _model_ready(self) -> None:
         b = self.session.bundle
+        self.model_label.setText(model_line(b))
         self.status(f"Model ready: {len(b.members)} members. Drop spectra on the window.", 8000)
         self._queue = list(range(len(self.session.entries)))
         self._classify_next()
@@ -186,6 +213,7 @@ class MainWindow(QMainWindow):
         self._queue = []
         if not pending:
             self.progress.hide()
+            self._restore_selection()
             return
         self._classifying = True
         self.progress.setRange(0, len(pending))
@@ -205,12 +233,53 @@ class MainWindow(QMainWindow):
             failed = sum(self.session.entries[i].status == "error" for i in pending)
             self.status(f"Classified {len(pending) - failed} of {len(pending)} files"
                         + (f"; {failed} could not be read (see the list)." if failed else "."), 8000)
+            for i in pending:  # phases the user chose for these files (reopened session, model change)
+                phase = self.phase_choice.get(self.session.entries[i].path)
+                if phase and self.session.entries[i].status == "ok":
+                    self.choose_phase(i, phase)
             self._classify_next()
 
         w.progressed.connect(on_chunk)
         w.errored.connect(lambda msg: self.status(f"Classification failed: {msg}"))
         w.finished.connect(done)
         self._start(w)
+
+    def choose_phase(self, index: int, phase: str) -> Worker | None:
+        """Reclassify one entry with the chosen phase ('auto' or a phase class), off the GUI thread."""
+        entry = self.session.entries[index]
+        bundle = self.session.bundle
+        if bundle is None or entry.prediction is None:
+            return None
+        if phase == "auto":
+            self.phase_choice.pop(entry.path, None)
+        else:
+            self.phase_choice[entry.path] = phase
+        spectrum = entry.prediction.spectrum
+        w = thread_worker(reclassify, entry.path, spectrum, bundle, phase)
+
+        def returned(pred):
+            # the list may have changed meanwhile: find the entry again by its file
+            for i, e in enumerate(self.session.entries):
+                if e.path == entry.path and self.session.bundle is bundle:
+                    self.session.set_prediction(i, pred)
+                    self.status(f"{e.name}: reclassified as {pred.phase or phase}.", 5000)
+
+        w.returned.connect(returned)
+        w.errored.connect(lambda msg: self.status(f"Could not reclassify {entry.name}: {msg}"))
+        return self._start(w)
+
+    def remove_entries(self, indices: list[int]) -> None:
+        if self._classifying:
+            self.status("Wait until classification has finished to remove files.", 5000)
+            return
+        self.session.remove(indices)
+        self.status(f"Removed {len(indices)} files from the list.", 5000)
+
+    def confirm_clear(self) -> None:
+        n = len(self.session.entries)
+        if n and self.confirm("Clear list", f"Remove all {n} spectra from the list?"):
+            self.session.clear()
+            self.phase_choice.clear()
 
     def open_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Open spectra", "",
@@ -241,6 +310,67 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction(act)
         self.recent_menu.setEnabled(not self.recent_menu.isEmpty())
 
+    # ---------------------------------------------------------------- sessions
+    def session_state(self) -> SessionState:
+        sel = self.session.selection
+        return SessionState([e.path for e in self.session.entries], self.model_path, dict(self.phase_choice),
+                            {"entry": sel.entry, "overlay": list(sel.overlay), "group": sel.group,
+                             "member": sel.member},
+                            {"form": self.form_box.currentIndex(), "y": self.y_box.currentIndex(),
+                             "micrometres": self.micro_box.isChecked(), "peaks": self.peaks_box.isChecked()})
+
+    def save_session(self, path: str) -> None:
+        try:
+            save_session(path, self.session_state())
+            self.status(f"Saved session to {path}", 6000)
+        except OSError as exc:
+            self.status(f"Could not write {path}: {exc.strerror or exc}")
+
+    def open_session(self, path: str) -> bool:
+        """Replace the list with a saved session's files, model, phases and selection."""
+        try:
+            state = load_session(path)
+        except ValueError as exc:
+            self.status(str(exc))
+            return False
+        self.session.clear()
+        self.phase_choice = dict(state.phases)
+        self._restore = state.selection
+        view = state.view
+        self.form_box.setCurrentIndex(int(view.get("form", 0)))
+        self.y_box.setCurrentIndex(int(view.get("y", 0)))
+        self.micro_box.setChecked(bool(view.get("micrometres", False)))
+        self.peaks_box.setChecked(bool(view.get("peaks", False)))
+        missing = [f for f in state.files if not Path(f).exists()]
+        if state.model != self.model_path:
+            self.load_model(state.model)
+        self.session.add_paths([f for f in state.files if f not in missing])
+        self._queue = list(range(len(self.session.entries)))
+        self._classify_next()
+        self.status(f"Opened session {path}" + (f"; {len(missing)} files no longer exist" if missing else ""), 8000)
+        return True
+
+    def _restore_selection(self) -> None:
+        sel, self._restore = self._restore, None
+        if not sel or not self.session.entries:
+            return
+        n = len(self.session.entries)
+        entry = sel.get("entry")
+        self.session.selection.update(group=int(sel.get("group", 0)), member=int(sel.get("member", 0)))
+        if entry is not None and entry < n:
+            self.files.setCurrentRow(entry)
+            self.session.selection.update(overlay=tuple(i for i in sel.get("overlay", []) if i < n))
+
+    def save_session_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save session", "session.irgroups.json", "Session (*.json)")
+        if path:
+            self.save_session(path)
+
+    def open_session_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open session", "", "Session (*.json)")
+        if path:
+            self.open_session(path)
+
     # ---------------------------------------------------------------- drag and drop
     def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt API)
         if event.mimeData().hasUrls():
@@ -253,62 +383,78 @@ class MainWindow(QMainWindow):
             self.add_paths(paths)
 
     # ---------------------------------------------------------------- export
-    def _export_predictions(self, fmt: str) -> None:
+    def export_predictions_dialog(self, fmt: str) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export predictions", f"predictions.{fmt}")
         if path:
-            self.export_predictions(path, fmt)
+            self.export_predictions(path)
 
-    def export_predictions(self, path: str, fmt: str) -> None:
-        names = self.session.bundle.group_names if self.session.bundle else ()
-        rows = []
-        for e in self.session.entries:
-            p = e.prediction
-            row = {"file": e.path, "name": e.name, "error": (p.error if p else "pending") or ""}
-            if p is not None and p.ok:
-                row |= {"present": [n for n, f in zip(names, p.present) if f],
-                        "probabilities": {n: round(float(v), 4) for n, v in zip(names, p.mean)},
-                        "spread": {n: round(float(v), 4) for n, v in zip(names, p.std)}}
-            rows.append(row)
+    def export_predictions(self, path: str) -> bool:
+        if self.session.bundle is None:
+            self.status("No model loaded yet.")
+            return False
         try:
-            if fmt == "json":
-                Path(path).write_text(json.dumps(rows, indent=1))
-            else:
-                with open(path, "w", newline="") as f:
-                    w = csv.writer(f)
-                    w.writerow(["file", "error", "present"] + [f"p_{n}" for n in names] + [f"sd_{n}" for n in names])
-                    for r in rows:
-                        probs = [r["probabilities"][n] for n in names] if "probabilities" in r else [""] * len(names)
-                        sds = [r["spread"][n] for n in names] if "spread" in r else [""] * len(names)
-                        w.writerow([r["file"], r["error"], ";".join(r.get("present", []))] + probs + sds)
-            self.status(f"Exported {len(rows)} predictions to {path}", 6000)
+            n = write_predictions(path, self.session.entries, self.session.bundle)
+            self.status(f"Exported {n} predictions to {path}", 6000)
+            return True
         except OSError as exc:
             self.status(f"Could not write {path}: {exc.strerror or exc}")
+            return False
 
-    def _export_figure(self, fmt: str) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export figure", f"irgroups.{fmt}")
+    def figure_widgets(self) -> list[QWidget]:
+        """What File > Export figure draws: the spectrum and heatmaps, then the probabilities."""
+        return [self.plots.view, self.probabilities]
+
+    def export_figure_dialog(self, fmt: str) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export figure", f"irgroups.{fmt}", f"{fmt.upper()} (*.{fmt})")
         if path:
-            self.export_figure(path, fmt)
+            self.export_figure(path if Path(path).suffix else f"{path}.{fmt}")
 
-    def export_figure(self, path: str, fmt: str) -> None:
-        """PNG: the whole classify view as on screen. SVG: the spectrum and heatmap plots."""
+    def export_figure(self, path: str) -> str | None:
+        """Write exactly `path` (.png or .svg); None on success, else the one-line reason (also shown)."""
         try:
-            if fmt == "png":
-                ok = self.tabs.widget(0).grab().save(path)
-                if not ok:
-                    raise OSError(f"cannot write {path}")
-            else:
-                from pyqtgraph.exporters import SVGExporter
-
-                stem = Path(path).with_suffix("")
-                SVGExporter(self.plots.view.ci).export(f"{stem}_spectrum_heatmaps.svg")
-                SVGExporter(self.probabilities.plot).export(f"{stem}_probabilities.svg")
-            self.status(f"Exported figure to {path}", 6000)
-        except OSError as exc:
+            write_figure(path, self.figure_widgets())
+        except FigureExportError as exc:
             self.status(f"Could not export: {exc}")
+            return str(exc)
+        self.status(f"Exported figure to {path}", 6000)
+        return None
+
+    def save_report_dialog(self) -> None:
+        entry = self.session.current()
+        if entry is None or entry.status != "ok":
+            self.status("Select a classified spectrum first.", 5000)
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save report", f"{Path(entry.path).stem}.html", "HTML (*.html)")
+        if path:
+            self.save_report(path)
+
+    def save_report(self, path: str) -> bool:
+        """HTML report for the current spectrum (figure as shown now, embedded)."""
+        from irgroups_gui.report import report_html
+
+        s = self.session
+        entry = s.current()
+        if entry is None or entry.status != "ok":
+            self.status("Select a classified spectrum first.", 5000)
+            return False
+        try:
+            html = report_html(entry, s.bundle, s.explainer, s.terms(s.selection.entry),
+                               render_png_bytes(self.figure_widgets()))
+            Path(path).write_text(html, encoding="utf-8")
+        except OSError as exc:
+            self.status(f"Could not write the report: {exc}")
+            return False
+        self.status(f"Saved report to {path}", 6000)
+        return True
 
     # ---------------------------------------------------------------- closing
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         if self.training.is_running():
+            if not self.confirm("Training in progress",
+                                "A model is being trained. Stop training and close? The run is lost unless "
+                                "you keep the window open and save it when it ends."):
+                event.ignore()
+                return
             self.status("Stopping training…")
             self.training.shutdown()
         self.similar.shutdown()

@@ -3,52 +3,72 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from irgroups_gui._qt import theme
 from irgroups_gui.session import Session
 
 COLUMNS, ROWS = 3, 3
+HINT = "Hover a heatmap cell to see what its channel detects."
 
 
-class PatternsView(pg.GraphicsLayoutWidget):
-    """Shows the top windows of the selection's channel (member 1's channels, as stored with
-    the model); the first panel overlays all of them with their median."""
+class PatternsView(QWidget):
+    """Shows the top windows of the selection's channel for the selected ensemble member; the
+    first panel overlays all of them with their median. The message sits in a wrapped label
+    above the grid, so no text can change the grid's column widths."""
 
     def __init__(self, session: Session, parent=None):
         super().__init__(parent=parent)
         self.session = session
-        self.label = self.ci.addLabel("hover a heatmap cell to see what its channel detects", row=0, col=0,
-                                      colspan=COLUMNS)
+        self.label = QLabel(HINT)
+        self.label.setWordWrap(True)
+        self.grid = pg.GraphicsLayoutWidget()
+        self.grid.setToolTip("Each panel: a window of a test spectrum that activates this channel strongly "
+                             "(x: offset within the window, cm-1). First panel: all of them, black = median.")
         self.plots: list[pg.PlotItem] = []
         for r in range(ROWS):
             for c in range(COLUMNS):
-                p = self.ci.addPlot(row=r + 1, col=c)
+                p = self.grid.ci.addPlot(row=r, col=c)
                 p.hideAxis("left")
                 p.getAxis("bottom").setStyle(tickLength=3)
+                theme.plain_axis(p.getAxis("bottom"))
                 p.setMouseEnabled(x=False, y=False)
                 p.hideButtons()
                 p.setYRange(0, 1.05, padding=0)
                 self.plots.append(p)
+        for c in range(COLUMNS):
+            self.grid.ci.layout.setColumnStretchFactor(c, 1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.label)
+        lay.addWidget(self.grid, 1)
         session.selection.changed.connect(lambda f: self.redraw() if f & {"channel", "member"} else None)
         session.model_changed.connect(self.redraw)
+        self.redraw()
 
     def redraw(self) -> None:
         ps, sel = self.session.patterns, self.session.selection
         for p in self.plots:
             p.clear()
             p.setTitle("")
-        if ps is None or sel.channel is None:
-            self.label.setText("this model has no stored patterns" if ps is None and self.session.bundle is not None
-                               else "hover a heatmap cell to see what its channel detects")
+        one = ps.member(sel.member) if ps is not None else None
+        if one is None or sel.channel is None:
+            if ps is None and self.session.bundle is not None:
+                self.label.setText("This model has no stored patterns.")
+            elif ps is not None and one is None:
+                self.label.setText(f"Patterns were stored for members 1-{ps.n_members} only; "
+                                   f"choose one of them to see what a channel detects.")
+            else:
+                self.label.setText(HINT)
+            self.grid.hide()
             return
-        if sel.member != 0:
-            self.label.setText("patterns are stored for member 1; choose member 1 to match channels")
-            return
+        self.grid.show()
         ch = sel.channel
-        w = ps.windows[ch]
+        w = one.windows[ch]
         step = self.session.bundle.grid.step
         offs = np.arange(w.shape[1]) * step
-        self.label.setText(f"channel {ch}: its {len(w)} most activating windows (test spectra)")
+        self.label.setText(f"Member {sel.member + 1}, channel {ch}: its {len(w)} most activating windows "
+                           f"(test spectra).")
         first = self.plots[0]
         for row in w:
             first.plot(offs, row, pen=pg.mkPen(31, 119, 180, 25))
@@ -58,4 +78,4 @@ class PatternsView(pg.GraphicsLayoutWidget):
             if k >= len(w):
                 break
             p.plot(offs, w[k], pen=pg.mkPen(theme.SPECTRUM_COLOURS[1], width=1.5))
-            p.setTitle(f"{ps.wn_hi[ch, k]:.0f}-{ps.wn_lo[ch, k]:.0f} cm-1", size="8pt")
+            p.setTitle(f"{one.wn_hi[ch, k]:.0f}-{one.wn_lo[ch, k]:.0f} cm-1", size="8pt")

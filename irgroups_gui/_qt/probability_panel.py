@@ -1,14 +1,23 @@
-"""All groups as horizontal bars: ensemble mean, spread as an error bar, the decision threshold,
-present groups emphasised. Clicking a bar selects that group everywhere."""
+"""All groups as horizontal bars: ensemble mean, spread as an error bar (clipped to [0, 1]), the
+decision threshold, present groups emphasised. Clicking a bar selects that group everywhere;
+hovering one shows its decision and the model's recorded reliability for that group."""
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import QToolTip
 
 from core.groups import GROUP_NAMES
 from irgroups_gui._qt import theme
+from irgroups_gui.reliability import describe, group_reliability
 from irgroups_gui.session import Session
+
+
+def clipped_spread(mean: np.ndarray, std: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(left, right) error-bar lengths so that mean ± spread stays inside [0, 1]."""
+    return np.minimum(std, mean), np.minimum(std, 1.0 - mean)
 
 
 class ProbabilityPanel(pg.PlotWidget):
@@ -33,6 +42,7 @@ class ProbabilityPanel(pg.PlotWidget):
         for item in (self.highlight, self.bars, self.errors, self.thresholds):
             self.plot.addItem(item)
         self.scene().sigMouseClicked.connect(self._clicked)
+        self.scene().sigMouseMoved.connect(self._hover)
         session.selection.changed.connect(lambda f: self.redraw() if f & {"entry", "group"} else None)
         session.entry_updated.connect(lambda i: self.redraw() if i == session.selection.entry else None)
         session.model_changed.connect(self.redraw)
@@ -57,7 +67,9 @@ class ProbabilityPanel(pg.PlotWidget):
         rows[self.order] = np.arange(n)
         brushes = [pg.mkBrush(*(theme.PRESENT if p else theme.ABSENT)) for p in present]
         self.bars.setOpts(x0=np.zeros(n), y=rows, width=mean, height=0.7, brushes=brushes, pen=None)
-        self.errors.setData(x=mean, y=rows, left=std, right=std, beam=0.25)
+        left, right = clipped_spread(mean, std)
+        self.errors.setData(x=mean, y=rows, left=left, right=right, beam=0.25)
+        self.errors.setVisible(has)
         if bundle is not None:
             self.thresholds.setData(x=bundle.thresholds, y=rows)
         ticks = []
@@ -67,15 +79,32 @@ class ProbabilityPanel(pg.PlotWidget):
         self.plot.getAxis("left").setTicks([ticks])
         g = self.session.selection.group
         self.highlight.setOpts(x0=[-0.01], y=[rows[g]], width=[1.02], height=0.9)
+        self.highlight.setVisible(entry is not None)
         self.plot.setYRange(-0.6, n - 0.4, padding=0)
         if entry is None:
             self.plot.setTitle("functional groups")
         elif pred is None:
             self.plot.setTitle("classifying…", size="10pt")
         elif not pred.ok:
-            self.plot.setTitle("not classified (see the file list)", size="10pt")
+            self.plot.setTitle("not classified", size="10pt")
         else:
             self.plot.setTitle(f"{int(present.sum())} groups present", size="10pt")
+
+    def tooltip(self, group: int) -> str:
+        """What the bar of `group` says, with the model's recorded test reliability for it."""
+        name = GROUP_NAMES[group]
+        bundle = self.session.bundle
+        entry = self.session.current()
+        pred = entry.prediction if entry else None
+        lines = [f"<b>{name}</b>"]
+        if pred is not None and pred.ok and bundle is not None:
+            verdict = "present" if pred.present[group] else "absent"
+            lines.append(f"probability {pred.mean[group]:.3f} ± {pred.std[group]:.3f} (spread over "
+                         f"{len(bundle.members)} members); threshold {bundle.thresholds[group]:.2f} → {verdict}")
+        if bundle is not None:
+            rel = group_reliability(bundle.record, pred.phase if pred is not None and pred.ok else None)
+            lines.append(describe(name, rel))
+        return "<br>".join(lines)
 
     def row_at(self, scene_pos) -> int | None:
         if not self.plot.sceneBoundingRect().contains(scene_pos):
@@ -83,6 +112,16 @@ class ProbabilityPanel(pg.PlotWidget):
         y = self.plot.vb.mapSceneToView(scene_pos).y()
         row = int(round(y))
         return int(self.order[row]) if 0 <= row < len(self.order) else None
+
+    def _hover(self, scene_pos) -> None:
+        g = self.row_at(scene_pos)
+        if g is None:
+            QToolTip.hideText()
+            return
+        text = self.tooltip(g)
+        self.setToolTip(text)
+        if self.underMouse():
+            QToolTip.showText(QCursor.pos(), text, self)
 
     def _clicked(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton:

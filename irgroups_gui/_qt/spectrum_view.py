@@ -1,13 +1,37 @@
-"""Absorbance vs wavenumber: the current spectrum and overlays, textbook bands, the hovered
-cell's receptive field, and a click that selects a wavenumber."""
+"""The current spectrum and overlays, textbook bands, the hovered cell's receptive field, a
+labelled click marker and optional peak labels. The "original" form shows the file's own units
+(or the chosen A/%T); the other forms show normalised absorbance as the model reads it."""
 from __future__ import annotations
 
+import html
+
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from core.groups import GROUPS
+from irgroups_gui import units
 from irgroups_gui._qt import theme
 from irgroups_gui.session import Session
+
+EMPTY = "Drop spectra here (JCAMP-DX, CSV or text)"
+MAX_PEAK_LABELS = 15
+Y_LABEL_NORMALISED = "absorbance (normalised)"
+
+
+def find_peak_positions(x: np.ndarray, y: np.ndarray, prominence: float, minima: bool = False) -> np.ndarray:
+    """Indices of peaks whose prominence is at least `prominence` x the curve's range, the
+    strongest MAX_PEAK_LABELS of them (minima for transmittance)."""
+    from scipy.signal import find_peaks
+
+    if y.size < 3:
+        return np.array([], dtype=int)
+    sig = -y if minima else y
+    span = float(np.ptp(sig)) or 1.0
+    # at least 1% of the points apart, so a band's fine structure gives one label
+    idx, props = find_peaks(sig, prominence=prominence * span, distance=max(1, y.size // 100))
+    keep = np.argsort(-props["prominences"])[:MAX_PEAK_LABELS]
+    return np.sort(idx[keep])
 
 
 class SpectrumView:
@@ -16,22 +40,31 @@ class SpectrumView:
     def __init__(self, session: Session, plot: pg.PlotItem):
         self.session = session
         self.form = "both"  # "original", "model", "both"
+        self.y_unit = "file"  # one of units.Y_UNITS (original form only)
+        self.micro = False
         self.show_bands = True
+        self.show_peaks = False
+        self.prominence = 0.05
         self.plot = plot
-        theme.style_plot(self.plot, "wavenumber / cm-1", "absorbance (normalised)")
+        theme.style_plot(self.plot, None, Y_LABEL_NORMALISED)
         self.plot.invertX(True)
-        self.plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
-        self.plot.setMouseEnabled(x=True, y=False)
+        self.plot.setMouseEnabled(x=True, y=True)
+        self.plot.vb.setAutoVisible(y=True)  # y auto-range follows the visible x range
+        self.plot.enableAutoRange(axis="y")
         self._curves: list[pg.PlotDataItem] = []
         self._bands: list[pg.LinearRegionItem] = []
+        self._peaks: list[pg.TextItem] = []
+        self.main_curve: tuple[np.ndarray, np.ndarray] | None = None  # (x, y) of the current spectrum as drawn
         self.field = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(*theme.FIELD), pen=pg.mkPen(None))
         self.field.setZValue(-5)
         self.field.hide()
         self.plot.addItem(self.field, ignoreBounds=True)
-        self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.REGION[:3], width=2))
+        self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.REGION[:3], width=2), label="",
+                                      labelOpts={"position": 0.92, "color": (20, 110, 50),
+                                                 "fill": (255, 255, 255, 210), "anchors": [(0, 0.5), (0, 0.5)]})
         self.marker.hide()
         self.plot.addItem(self.marker, ignoreBounds=True)
-        self.message = pg.TextItem("Drop spectra here (JCAMP-DX, CSV or text)", color=(120, 120, 120), anchor=(0.5, 0.5))
+        self.message = pg.TextItem(EMPTY, color=(120, 120, 120), anchor=(0.5, 0.5))
         self.plot.addItem(self.message, ignoreBounds=True)
         self.message.setPos(2250, 0.5)
         self.plot.scene().sigMouseClicked.connect(self._clicked)
@@ -39,14 +72,31 @@ class SpectrumView:
         session.entry_updated.connect(lambda i: self.redraw() if i in self._shown() else None)
         session.entries_cleared.connect(self.redraw)
 
+    # ---------------------------------------------------------------- options
     def set_form(self, form: str) -> None:
         self.form = form
         self.redraw()
+
+    def set_y_unit(self, unit: str) -> None:
+        self.y_unit = unit
+        self.redraw()
+
+    def set_micrometres(self, micro: bool) -> None:
+        self.micro = micro
+        self._draw_marker()
+        self._draw_peaks()
 
     def set_show_bands(self, show: bool) -> None:
         self.show_bands = show
         self._draw_bands()
 
+    def set_peaks(self, show: bool, prominence: float | None = None) -> None:
+        self.show_peaks = show
+        if prominence is not None:
+            self.prominence = prominence
+        self._draw_peaks()
+
+    # ---------------------------------------------------------------- drawing
     def _shown(self) -> list[int]:
         sel = self.session.selection
         out = [] if sel.entry is None else [sel.entry]
@@ -61,56 +111,101 @@ class SpectrumView:
         if fields & {"channel", "position"}:
             self._draw_field()
         if "region" in fields:
-            region = self.session.selection.region
-            self.marker.setVisible(region is not None)
-            if region is not None:
-                self.marker.setValue(sum(region) / 2)
+            self._draw_marker()
+
+    def current_y_unit(self) -> str:
+        """The y unit of the original form for the current spectrum ('A' or '%T')."""
+        if self.y_unit != "file":
+            return self.y_unit
+        cur = self.session.current()
+        sp = cur.prediction.spectrum if cur and cur.prediction and cur.prediction.ok else None
+        return units.file_y_unit(sp.y_units) if sp is not None else "A"
 
     def redraw(self) -> None:
         for c in self._curves:
             self.plot.removeItem(c)
         self._curves = []
-        self.plot.legend.clear()
+        self.main_curve = None
         from core.preprocess import standardise
 
         shown = self._shown()
         current = self.session.current()
         failed = current is not None and current.status == "error"
-        self.message.setText(f"{current.name}: {current.prediction.error}" if failed
-                             else "Drop spectra here (JCAMP-DX, CSV or text)")
+        self.message.setText(f"{current.name}: {current.prediction.error}" if failed else EMPTY)
         self.message.setVisible(not shown or failed)
+        y_unit = self.current_y_unit()
+        own_units = self.form == "original"
+        self.plot.setLabel("left", units.Y_LABELS[y_unit] if own_units else Y_LABEL_NORMALISED)
+        legend = []
         for k, i in enumerate(shown):
             entry = self.session.entries[i]
             pred = entry.prediction
             if pred is None or not pred.ok:
                 continue
             colour = theme.SPECTRUM_COLOURS[k % len(theme.SPECTRUM_COLOURS)]
-            label = entry.name if len(shown) > 1 else None
+            legend.append((colour, entry.name))
             if self.form in ("original", "both") and pred.spectrum is not None:
                 x, a = standardise(pred.spectrum)
-                scale = a.max() if a.max() > 0 else 1.0
-                style = {"pen": pg.mkPen(colour, width=1.3)} if self.form == "original" or k else {
-                    "pen": pg.mkPen((150, 150, 150), width=1)}
-                name = label or "original (absorbance / max)"
-                self._curves.append(self.plot.plot(x, a / scale, name=name if not k or label else None, **style))
+                if own_units:
+                    y = units.absorbance_as(a, y_unit)
+                else:
+                    y = a / (a.max() if a.max() > 0 else 1.0)
+                grey = self.form == "both" and k == 0
+                pen = pg.mkPen((150, 150, 150), width=1) if grey else pg.mkPen(colour, width=1.3)
+                self._curves.append(self.plot.plot(x, y, pen=pen))
+                if k == 0:
+                    self.main_curve = (x, y)
             if self.form in ("model", "both") and pred.model_input is not None and (k == 0 or self.form == "model"):
                 grid = self.session.bundle.grid
-                self._curves.append(self.plot.plot(grid.x, pred.model_input, pen=pg.mkPen(colour, width=1.5),
-                                                   name=label or "model input"))
+                self._curves.append(self.plot.plot(grid.x, pred.model_input, pen=pg.mkPen(colour, width=1.5)))
+                if k == 0:
+                    self.main_curve = (grid.x, np.asarray(pred.model_input))
+        self._title(legend)
         self._draw_bands()
+        self._draw_peaks()
+
+    def _title(self, legend: list[tuple[tuple, str]]) -> None:
+        """The spectra's names above the plot (never over the data); in the 'both' form also
+        which curve is which."""
+        if not legend:
+            self.plot.setTitle("")
+            return
+        parts = [f"<span style='color:rgb{c}'>■</span> {html.escape(n)}" for c, n in legend]
+        if self.form == "both":
+            parts.append("<span style='color:rgb(150,150,150)'>grey: original (absorbance / max)</span>")
+        self.plot.setTitle("&nbsp;&nbsp;".join(parts), size="9pt")
 
     def _draw_bands(self) -> None:
         for b in self._bands:
             self.plot.removeItem(b)
         self._bands = []
-        if not self.show_bands:
+        if not self.show_bands or self.session.current() is None:
             return
         group = GROUPS[self.session.selection.group]
         for lo, hi in group.bands:
             item = pg.LinearRegionItem((lo, hi), movable=False, brush=pg.mkBrush(*theme.BAND), pen=pg.mkPen(None))
             item.setZValue(-10)
+            item.setToolTip(f"textbook band of {group.name}: {lo:.0f}-{hi:.0f} cm-1")
             self.plot.addItem(item, ignoreBounds=True)
             self._bands.append(item)
+
+    def _draw_peaks(self) -> None:
+        for t in self._peaks:
+            self.plot.removeItem(t)
+        self._peaks = []
+        if not self.show_peaks or self.main_curve is None:
+            return
+        x, y = self.main_curve
+        minima = self.form == "original" and self.current_y_unit() == "%T"
+        for i in find_peak_positions(x, y, self.prominence, minima):
+            label = f"{units.micrometres(x[i]):.2f}" if self.micro else f"{x[i]:.0f}"
+            t = pg.TextItem(label, color=(60, 60, 60), anchor=(0.5, 0.0 if minima else 1.0))
+            t.setPos(float(x[i]), float(y[i]))
+            self.plot.addItem(t, ignoreBounds=True)
+            self._peaks.append(t)
+
+    def peak_labels(self) -> list[str]:
+        return [t.textItem.toPlainText() for t in self._peaks]
 
     def _draw_field(self) -> None:
         sel, ex = self.session.selection, self.session.explainer
@@ -120,12 +215,32 @@ class SpectrumView:
         self.field.setRegion((ex.fields.wn_lo[sel.position], ex.fields.wn_hi[sel.position]))
         self.field.show()
 
+    def _draw_marker(self) -> None:
+        region = self.session.selection.region
+        self.marker.setVisible(region is not None)
+        if region is not None:
+            x = sum(region) / 2
+            self.marker.setValue(x)
+            self.marker.label.setFormat(units.format_x(x, self.micro))
+
+    def marker_text(self) -> str:
+        return self.marker.label.format if self.marker.isVisible() else ""
+
     def _clicked(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton or not self.plot.vb.sceneBoundingRect().contains(event.scenePos()):
             return
         x = self.plot.vb.mapSceneToView(event.scenePos()).x()
         if self.session.bundle is not None and self.session.bundle.grid.start <= x <= self.session.bundle.grid.stop:
             self.session.selection.update(region=(float(x), float(x)))
+
+    def value_at(self, x: float) -> float | None:
+        """The current spectrum's y (as drawn) at wavenumber x, or None."""
+        if self.main_curve is None:
+            return None
+        cx, cy = self.main_curve
+        if not cx[0] <= x <= cx[-1]:
+            return None
+        return float(np.interp(x, cx, cy))
 
     def visible_region(self) -> tuple[float, float]:
         lo, hi = self.plot.vb.viewRange()[0]

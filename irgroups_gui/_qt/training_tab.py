@@ -8,8 +8,8 @@ from pathlib import Path
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QLineEdit, QMessageBox, QProgressBar, QPushButton, QSpinBox, QSplitter,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QHeaderView, QLabel, QLineEdit, QMenu, QMessageBox, QProgressBar, QPushButton,
+                               QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from irgroups_gui._qt import theme
 from irgroups_gui._qt.worker import Worker, thread_worker
@@ -62,6 +62,7 @@ class LossCurves(pg.PlotWidget):
         super().__init__(parent=parent)
         p = self.getPlotItem()
         theme.style_plot(p, "epoch (all seeds in a row)", "weighted BCE loss")
+        p.setTitle("training curves", size="10pt")  # also keeps the top tick label inside the widget
         p.addLegend(offset=(-10, 10))
         self.batch_curve = p.plot(pen=pg.mkPen(150, 170, 210, width=1), name="train, per batch (smoothed)")
         self.train_curve = p.plot(pen=pg.mkPen(31, 119, 180, width=2), symbol="o", symbolSize=5,
@@ -107,6 +108,7 @@ class TrainingTab(QWidget):
 
     use_model = Signal(object)
     message = Signal(str)
+    saved = Signal(str)  # path of the saved model
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -118,14 +120,19 @@ class TrainingTab(QWidget):
         choose = QPushButton("Choose…")
         choose.clicked.connect(self._choose_dataset)
         build = QPushButton("Build from spectra…")
-        build.clicked.connect(self._build_dataset)
+        menu = QMenu(build)
+        menu.addAction("From a folder of spectra…", lambda: self._build_dataset(zipped=False))
+        menu.addAction("From a zip of spectra…", lambda: self._build_dataset(zipped=True))
+        build.setMenu(menu)
         row = QHBoxLayout()
         row.addWidget(self.dataset, 1)
         row.addWidget(choose)
         row.addWidget(build)
         self.recipe = QComboBox()
         self.recipe.addItems(["improved", "paper"])
-        self.recipe.setToolTip("paper: the published recipe; improved: + augmentation, LR decay, tuned thresholds")
+        self.recipe.setToolTip("paper: the published recipe (re-weighted BCE, Adam, early stopping with patience 5, "
+                               "threshold 0.5); improved: + augmentation (shifts, noise, baseline tilt), "
+                               "patience 10, per-group thresholds tuned on the validation set")
         self.seeds = QSpinBox(minimum=1, maximum=20, value=1)
         self.epochs = QSpinBox(minimum=1, maximum=1000, value=200)
         self.patience = QSpinBox(minimum=1, maximum=100, value=10)
@@ -159,6 +166,8 @@ class TrainingTab(QWidget):
         self.table = QTableWidget(0, 6)
         self.table.setHorizontalHeaderLabels(["group", "proportion", "precision", "recall", "F1", "AUC"])
         self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.addWidget(settings)
@@ -180,10 +189,11 @@ class TrainingTab(QWidget):
         if path:
             self.dataset.setText(path)
 
-    def _build_dataset(self) -> None:
-        spectra = QFileDialog.getExistingDirectory(self, "Folder of spectra (Cancel to pick a zip)")
-        if not spectra:
+    def _build_dataset(self, zipped: bool) -> None:
+        if zipped:
             spectra, _ = QFileDialog.getOpenFileName(self, "Zip of spectra", "", "Zip archive (*.zip)")
+        else:
+            spectra = QFileDialog.getExistingDirectory(self, "Folder of spectra")
         if not spectra:
             return
         csv, _ = QFileDialog.getOpenFileName(self, "Structures CSV (file, inchi or smiles)", "", "CSV (*.csv *.tsv)")
@@ -203,6 +213,7 @@ class TrainingTab(QWidget):
             return report
 
         self.status.setText("Reading spectra…")
+        self.progress.setFormat("reading spectra %p%")
         self._set_running(True, stoppable=False)
         w = thread_worker(run, progress=True)
         w.progressed.connect(lambda p: (self.progress.setMaximum(p[1]), self.progress.setValue(p[0])))
@@ -223,6 +234,8 @@ class TrainingTab(QWidget):
             self.status.setText(f"No dataset at '{path}'. Choose an .h5 or build one.")
             return None
         self.curves.reset()
+        self.progress.setValue(0)
+        self.progress.setFormat("starting…")
         self.table.setRowCount(0)
         self.trained = None
         self.job = TrainingJob(path, self.recipe.currentText(), self.overrides(), self.seeds.value())
@@ -242,8 +255,7 @@ class TrainingTab(QWidget):
     def _on_event(self, e) -> None:
         self.curves.add(e)
         seeds = self.job.seeds if self.job else 1
-        self.progress.setMaximum(e.n_batches)
-        self.progress.setValue(e.batch)
+        self.show_run_progress(e, seeds, self.epochs.value())
         left = f", at least {e.eta:.0f} s left for this seed" if e.eta is not None else ""
         if e.kind == "epoch":
             self.status.setText(
@@ -251,9 +263,18 @@ class TrainingTab(QWidget):
                 f"molecular F1 {e.val_metrics['val_molecular_f1']:.3f}, perfection "
                 f"{e.val_metrics['val_perfection']:.3f} (best epoch {e.best_epoch}){left}")
 
+    def show_run_progress(self, e, seeds: int, max_epochs: int) -> None:
+        """One bar for the whole run: every seed's epoch budget in a row (a seed that stops
+        early jumps to the next seed's share)."""
+        per_seed = max_epochs * e.n_batches
+        self.progress.setMaximum(seeds * per_seed)
+        self.progress.setValue(min(e.seed, seeds - 1) * per_seed + (e.epoch - 1) * e.n_batches + e.batch)
+        self.progress.setFormat(f"seed {e.seed + 1}/{seeds}, epoch {e.epoch}/{max_epochs}")
+
     def _finished(self, trained) -> None:
         self.trained = trained
         self.progress.setValue(self.progress.maximum())
+        self.progress.setFormat("done")
         rep = trained.report["ensemble"]
         names = sorted(rep["groups"], key=lambda n: -rep["groups"][n]["proportion"])
         self.table.setRowCount(len(names))
@@ -280,6 +301,8 @@ class TrainingTab(QWidget):
         try:
             save_bundle(self.trained.bundle, path)
             save_patterns(self.trained.patterns, path)
+            self.trained.bundle.path = str(path)
+            self.saved.emit(str(path))
             self.message.emit(f"Saved model to {path}")
         except OSError as exc:
             QMessageBox.warning(self, "Save model", f"{path}: {exc.strerror or exc}")

@@ -1,0 +1,88 @@
+"""The main figure (spectrum + heatmaps beside the probability panel) rendered to PNG or SVG
+through one code path, used by File > Export figure, reports and `irgroups-gui --export-figure`.
+SVG uses Qt's own QSvgGenerator (vector output), not pyqtgraph's SVG exporter."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QIODevice, QPoint, QRect, QRectF, QSize
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QGraphicsView, QWidget
+
+FORMATS = ("png", "svg")
+PNG_SCALE = 2  # device pixels per widget pixel in PNG files
+
+
+class FigureExportError(OSError):
+    """The figure could not be written; the message is one line naming the file."""
+
+
+def figure_format(path: str | Path) -> str:
+    fmt = Path(path).suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise FigureExportError(f"{path}: unknown figure format '.{fmt}' (use .png or .svg)")
+    return fmt
+
+
+def _paint(painter: QPainter, widgets: list[QWidget]) -> None:
+    """Draw the widgets side by side; graphics views draw their scenes (vector items stay vectors)."""
+    x = 0
+    try:
+        for w in widgets:
+            if isinstance(w, QGraphicsView):
+                w.render(painter, QRectF(x, 0, w.width(), w.height()), w.viewport().rect())
+            else:
+                QWidget.render(w, painter, QPoint(x, 0))
+            x += w.width()
+    finally:
+        painter.end()
+
+
+def _size(widgets: list[QWidget]) -> QSize:
+    return QSize(sum(w.width() for w in widgets), max(w.height() for w in widgets))
+
+
+def render_png_bytes(widgets: list[QWidget]) -> bytes:
+    """The figure as PNG data (for reports)."""
+    image = _image(widgets)
+    buf = QBuffer()
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buf, "PNG")
+    return bytes(buf.data())
+
+
+def _image(widgets: list[QWidget]) -> QImage:
+    size = _size(widgets)
+    image = QImage(size * PNG_SCALE, QImage.Format.Format_ARGB32)
+    image.setDevicePixelRatio(PNG_SCALE)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    _paint(painter, widgets)
+    return image
+
+
+def write_figure(path: str | Path, widgets: list[QWidget]) -> Path:
+    """Write exactly `path` (.png or .svg); FigureExportError with a one-line reason otherwise."""
+    path = Path(path)
+    fmt = figure_format(path)
+    if not path.parent.is_dir():
+        raise FigureExportError(f"{path}: folder {path.parent} does not exist")
+    if fmt == "png":
+        if not _image(widgets).save(str(path), "PNG"):
+            raise FigureExportError(f"{path}: cannot write the file")
+        return path
+    size = _size(widgets)
+    gen = QSvgGenerator()
+    gen.setFileName(str(path))
+    gen.setSize(size)
+    gen.setViewBox(QRect(QPoint(0, 0), size))
+    gen.setTitle("IR Groups figure")
+    painter = QPainter()
+    if not painter.begin(gen):
+        raise FigureExportError(f"{path}: cannot write the file")
+    painter.fillRect(QRect(QPoint(0, 0), size), QColor("white"))
+    _paint(painter, widgets)
+    if not path.is_file() or path.stat().st_size == 0:
+        raise FigureExportError(f"{path}: cannot write the file")
+    return path

@@ -1,0 +1,107 @@
+"""The main window's menus (File, View, Help) as tables of (text, shortcut, slot): one place
+that says what each menu holds and which keys reach it."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QAbstractButton, QMainWindow, QMenu
+
+from irgroups_gui._qt import help as help_pages
+
+Key = QKeySequence.StandardKey | str | None
+
+
+def _add(menu: QMenu, window: QMainWindow, text: str, key: Key, slot: Callable) -> QAction:
+    act = QAction(text, window)
+    if key:
+        act.setShortcut(QKeySequence(key))
+    act.triggered.connect(lambda checked=False: slot())
+    menu.addAction(act)
+    return act
+
+
+def _mirror(menu: QMenu, window: QMainWindow, text: str, key: str | None, box: QAbstractButton) -> QAction:
+    """A checkable action kept in step with a check box of the Classify tab."""
+    act = QAction(text, window, checkable=True)
+    act.setChecked(box.isChecked())
+    if key:
+        act.setShortcut(QKeySequence(key))
+    act.toggled.connect(box.setChecked)
+    box.toggled.connect(act.setChecked)
+    menu.addAction(act)
+    return act
+
+
+def _choice(menu: QMenu, window: QMainWindow, title: str, items: list[tuple[str, str | None]],
+            combo) -> list[QAction]:
+    """An exclusive submenu mirroring a combo box."""
+    sub = menu.addMenu(title)
+    group = QActionGroup(window)
+    acts = []
+    for i, (text, key) in enumerate(items):
+        act = QAction(text, window, checkable=True)
+        if key:
+            act.setShortcut(QKeySequence(key))
+        act.setChecked(combo.currentIndex() == i)
+        act.triggered.connect(lambda checked=False, i=i: combo.setCurrentIndex(i))
+        group.addAction(act)
+        sub.addAction(act)
+        acts.append(act)
+    combo.currentIndexChanged.connect(lambda i: acts[i].setChecked(True))
+    return acts
+
+
+def build_menus(w) -> list[QAction]:
+    """Fill the menu bar of MainWindow `w`; returns every action (for the shortcuts page)."""
+    bar = w.menuBar()
+    f = bar.addMenu("&File")
+    acts = [_add(f, w, text, key, slot) for text, key, slot in (
+        ("Open spectra…", QKeySequence.StandardKey.Open, w.open_files),
+        ("Open folder…", "Ctrl+Shift+F", w.open_folder),
+        ("Open samples", None, w.open_samples))]
+    w.recent_menu = f.addMenu("Recent files")
+    f.addSeparator()
+    acts += [_add(f, w, text, key, slot) for text, key, slot in (
+        ("Open session…", "Ctrl+Shift+O", w.open_session_dialog),
+        ("Save session…", QKeySequence.StandardKey.Save, w.save_session_dialog))]
+    f.addSeparator()
+    acts += [_add(f, w, text, key, slot) for text, key, slot in (
+        ("Export predictions as CSV…", "Ctrl+Shift+E", lambda: w.export_predictions_dialog("csv")),
+        ("Export predictions as JSON…", None, lambda: w.export_predictions_dialog("json")),
+        ("Export figure as PNG…", "Ctrl+E", lambda: w.export_figure_dialog("png")),
+        ("Export figure as SVG…", None, lambda: w.export_figure_dialog("svg")),
+        ("Save report for this spectrum…", "Ctrl+R", w.save_report_dialog))]
+    f.addSeparator()
+    acts += [_add(f, w, text, key, slot) for text, key, slot in (
+        ("Load model…", "Ctrl+M", w.open_model), ("Use the default model", None, w.use_default_model),
+        ("Clear list…", None, w.confirm_clear))]
+    f.addSeparator()
+    acts.append(_add(f, w, "Quit", QKeySequence.StandardKey.Quit, w.close))
+
+    v = bar.addMenu("&View")
+    acts += [_add(v, w, "Next file", "Ctrl+Down", lambda: w.files.step(1)),
+             _add(v, w, "Previous file", "Ctrl+Up", lambda: w.files.step(-1))]
+    v.addSeparator()
+    acts += _choice(v, w, "Spectrum", [("original + model input", "Ctrl+1"), ("original (file's units)", "Ctrl+2"),
+                               ("model input", "Ctrl+3")], w.form_box)
+    acts += _choice(v, w, "Y units (original)", [("as in the file", None), ("absorbance", None),
+                                         ("transmittance %", None)], w.y_box)
+    acts += [_mirror(v, w, text, key, box) for text, key, box in (
+        ("Wavelength in µm", "Ctrl+U", w.micro_box), ("High wavenumber left", "Ctrl+I", w.invert_box),
+        ("Textbook bands", "Ctrl+B", w.bands_box), ("Peak labels", "Ctrl+P", w.peaks_box),
+        ("Sort groups by probability", None, w.sort_box))]
+    table = QAction("Results table", w, checkable=True, checked=True)
+    table.setShortcut(QKeySequence("Ctrl+T"))
+    table.toggled.connect(w.results.setVisible)
+    v.addAction(table)
+    acts.append(table)
+
+    h = bar.addMenu("&Help")
+    acts += [_add(h, w, "How to read the heatmaps", "F1",
+                  lambda: help_pages.show_html(w, "How to read the heatmaps", help_pages.HEATMAPS_HTML)),
+             _add(h, w, "Keyboard shortcuts", None,
+                  lambda: help_pages.show_html(w, "Keyboard shortcuts", help_pages.shortcuts_html(w.actions_list))),
+             _add(h, w, "About IR Groups", None,
+                  lambda: help_pages.show_html(w, "About IR Groups", help_pages.about_html()))]
+    return acts

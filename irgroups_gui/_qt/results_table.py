@@ -1,0 +1,287 @@
+"""The batch results table: one row per spectrum (name, phase, present groups, cautions and each
+group's probability as a coloured column); sort, filter, Delete removes, Ctrl+C copies the
+selected rows tab-separated; the phase column is a per-file selector (auto by default)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QLineEdit, QStyledItemDelegate,
+                               QTableView, QVBoxLayout, QWidget)
+
+from core.groups import GROUP_NAMES
+from core.phase import PHASES
+from irgroups_gui._qt import theme
+from irgroups_gui.export import cautions
+from irgroups_gui.session import Session
+
+FIXED = ("name", "phase", "present groups", "cautions")
+PHASE_CHOICES = ("auto",) + tuple(PHASES)
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class ResultsModel(QAbstractTableModel):
+    """Reads the session's entries; `phase_chosen(row, phase)` is called when the user edits a phase."""
+
+    def __init__(self, session: Session, phase_chosen: Callable[[int, str], None]):
+        super().__init__()
+        self.session = session
+        self.phase_chosen = phase_chosen
+        session.entries_added.connect(lambda *_: self.refresh())
+        session.entries_cleared.connect(self.refresh)
+        session.model_changed.connect(self.refresh)
+        session.entry_updated.connect(self._row_changed)
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self.endResetModel()
+
+    def _row_changed(self, i: int) -> None:
+        self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt API)
+        return 0 if parent.isValid() else len(self.session.entries)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt API)
+        return len(FIXED) + len(GROUP_NAMES)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 (Qt API)
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return FIXED[section] if section < len(FIXED) else GROUP_NAMES[section - len(FIXED)]
+        if role == Qt.ItemDataRole.ToolTipRole and section >= len(FIXED):
+            return f"probability of {GROUP_NAMES[section - len(FIXED)]} (ensemble mean); red: present"
+        return None
+
+    def flags(self, index):
+        f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == 1 and self._ok(index.row()):
+            f |= Qt.ItemFlag.ItemIsEditable
+        return f
+
+    def _ok(self, row: int) -> bool:
+        p = self.session.entries[row].prediction
+        return p is not None and p.ok
+
+    def phase_text(self, row: int) -> str:
+        p = self.session.entries[row].prediction
+        if p is None or not p.ok or not p.phase:
+            return ""
+        return p.phase if p.phase_source == "user" else f"auto: {p.phase}"
+
+    def text(self, row: int, col: int) -> str:
+        e = self.session.entries[row]
+        p = e.prediction
+        if col == 0:
+            return e.name
+        if col == 1:
+            return self.phase_text(row)
+        if p is None:
+            return "classifying…" if col == 2 else ""
+        if not p.ok:
+            return f"error: {p.error}" if col == 3 else ""
+        names = self.session.bundle.group_names
+        if col == 2:
+            return ", ".join(n for n, f in zip(names, p.present) if f)
+        if col == 3:
+            return "; ".join(cautions(p))
+        return f"{p.mean[col - len(FIXED)]:.2f}"
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        row, col = index.row(), index.column()
+        if not index.isValid() or row >= len(self.session.entries):
+            return None
+        p = self.session.entries[row].prediction
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.text(row, col) if role == Qt.ItemDataRole.DisplayRole or col < len(FIXED) else None
+        if role == Qt.ItemDataRole.EditRole and col == 1:
+            return p.phase if p is not None and p.phase_source == "user" else "auto"
+        ok = p is not None and p.ok
+        if role == SORT_ROLE:
+            return float(p.mean[col - len(FIXED)]) if col >= len(FIXED) and ok else (
+                -1.0 if col >= len(FIXED) else self.text(row, col).lower())
+        if role == Qt.ItemDataRole.BackgroundRole and col >= len(FIXED) and ok:
+            g = col - len(FIXED)
+            base = theme.PRESENT if p.present[g] else theme.ABSENT
+            a = int(40 + 200 * float(p.mean[g])) if p.present[g] else int(120 * float(p.mean[g]))
+            return QColor(*base, a)
+        if role == Qt.ItemDataRole.ForegroundRole and col == 3 and p is not None and not p.ok:
+            return QColor(*theme.ERROR_TEXT)
+        return None
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole):  # noqa: N802 (Qt API)
+        if index.column() != 1 or role != Qt.ItemDataRole.EditRole or value not in PHASE_CHOICES:
+            return False
+        self.phase_chosen(index.row(), value)
+        return True
+
+
+class PhaseDelegate(QStyledItemDelegate):
+    """A combo box (auto, gas, liquid, ...) to edit the phase column."""
+
+    def createEditor(self, parent, option, index):  # noqa: N802 (Qt API)
+        box = QComboBox(parent)
+        box.addItems(PHASE_CHOICES)
+        box.activated.connect(lambda _: self.commitData.emit(box))
+        return box
+
+    def setEditorData(self, editor, index):  # noqa: N802 (Qt API)
+        editor.setCurrentText(index.data(Qt.ItemDataRole.EditRole) or "auto")
+
+    def setModelData(self, editor, model, index):  # noqa: N802 (Qt API)
+        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
+
+
+class ResultsFilter(QSortFilterProxyModel):
+    """Keeps rows matching the chosen filter ('all', 'cautions', 'errors' or a group name that must be
+    present) and the name text."""
+
+    def __init__(self, session: Session):
+        super().__init__()
+        self.session = session
+        self.kind = "all"
+        self.text = ""
+        self.setSortRole(SORT_ROLE)
+
+    def set_filter(self, kind: str | None = None, text: str | None = None) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.10; invalidateFilter() is deprecated there
+            self.beginFilterChange()
+        self.kind = self.kind if kind is None else kind
+        self.text = self.text if text is None else text.lower()
+        if hasattr(self, "endFilterChange"):
+            self.endFilterChange()
+        else:
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, row, parent) -> bool:  # noqa: N802 (Qt API)
+        e = self.session.entries[row]
+        p = e.prediction
+        if self.text and self.text not in e.name.lower() and self.text not in e.path.lower():
+            return False
+        if self.kind == "all":
+            return True
+        if self.kind == "errors":
+            return p is not None and not p.ok
+        if p is None or not p.ok:
+            return False
+        if self.kind == "cautions":
+            return bool(cautions(p))
+        names = self.session.bundle.group_names
+        return bool(p.present[names.index(self.kind)]) if self.kind in names else False
+
+
+class _View(QTableView):
+    """Ctrl+C and Delete go to the table's handlers before the item view's own."""
+
+    def __init__(self, on_key: Callable[[object], bool]):
+        super().__init__()
+        self.on_key = on_key
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if not self.on_key(event):
+            super().keyPressEvent(event)
+
+
+class ResultsTable(QWidget):
+    """The table with its filter bar. `remove(rows)` and `phase_chosen(row, phase)` are the
+    window's callbacks; selecting a row selects that spectrum everywhere."""
+
+    def __init__(self, session: Session, remove: Callable[[list[int]], None],
+                 phase_chosen: Callable[[int, str], None], parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.remove = remove
+        self.model = ResultsModel(session, phase_chosen)
+        self.proxy = ResultsFilter(session)
+        self.proxy.setSourceModel(self.model)
+        self.view = _View(self.handle_key)
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setItemDelegateForColumn(1, PhaseDelegate(self.view))
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                  | QAbstractItemView.EditTrigger.SelectedClicked)
+        self.view.verticalHeader().setDefaultSectionSize(22)
+        self.view.horizontalHeader().setDefaultSectionSize(62)
+        for col, width in enumerate((200, 90, 220, 200)):
+            self.view.setColumnWidth(col, width)
+        metrics = self.view.horizontalHeader().fontMetrics()
+        for g, name in enumerate(GROUP_NAMES):  # wide enough for the group's name, without measuring rows
+            self.view.setColumnWidth(len(FIXED) + g, max(48, metrics.horizontalAdvance(name) + 18))
+        self.view.setToolTip("Double-click a phase to choose it (the spectrum is reclassified at once). "
+                             "Delete removes the selected rows; Ctrl+C copies them tab-separated.")
+        self.view.selectionModel().currentRowChanged.connect(self._current_to_selection)
+        session.selection.changed.connect(self._selection_to_current)
+        self.filter = QComboBox()
+        self.filter.addItem("all spectra", "all")
+        self.filter.addItem("has cautions", "cautions")
+        self.filter.addItem("could not be read", "errors")
+        for name in GROUP_NAMES:
+            self.filter.addItem(f"{name} present", name)
+        self.filter.currentIndexChanged.connect(lambda _: self.proxy.set_filter(kind=self.filter.currentData()))
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("name contains…")
+        self.search.textChanged.connect(lambda t: self.proxy.set_filter(text=t))
+        self.count = QLabel("")
+        bar = QHBoxLayout()
+        for w in (QLabel("show"), self.filter, self.search):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(self.count)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(bar)
+        lay.addWidget(self.view, 1)
+        for sig in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset, self.proxy.layoutChanged):
+            sig.connect(self._count)
+
+    def _count(self, *_) -> None:
+        self.count.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} spectra")
+
+    def set_filter(self, kind: str) -> None:
+        self.filter.setCurrentIndex(self.filter.findData(kind))
+
+    def selected_rows(self) -> list[int]:
+        """Source (entry) indices of the selected rows, in view order."""
+        rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
+        return [self.proxy.mapToSource(self.proxy.index(r, 0)).row() for r in rows]
+
+    def copy_text(self) -> str:
+        """The selected rows as tab-separated text with a header line."""
+        cols = range(self.model.columnCount())
+        lines = ["\t".join(str(self.model.headerData(c, Qt.Orientation.Horizontal)) for c in cols)]
+        lines += ["\t".join(self.model.text(r, c) for c in cols) for r in self.selected_rows()]
+        return "\n".join(lines)
+
+    def _selection_to_current(self, fields: set[str]) -> None:
+        """Follow the current spectrum chosen in the file list."""
+        entry = self.session.selection.entry
+        if "entry" not in fields or entry is None or entry >= self.model.rowCount():
+            return
+        row = self.proxy.mapFromSource(self.model.index(entry, 0))
+        if row.isValid() and row.row() != self.view.currentIndex().row():
+            self.view.selectionModel().blockSignals(True)
+            self.view.selectRow(row.row())
+            self.view.selectionModel().blockSignals(False)
+            self.view.viewport().update()
+
+    def _current_to_selection(self, current, _previous) -> None:
+        if current.isValid():
+            row = self.proxy.mapToSource(current).row()
+            self.session.selection.update(entry=row, overlay=(row,))
+
+    def handle_key(self, event) -> bool:
+        """Copy (Ctrl+C) and Delete; True when handled."""
+        if event.matches(QKeySequence.StandardKey.Copy):
+            QGuiApplication.clipboard().setText(self.copy_text())
+            return True
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.view.state() != \
+                QAbstractItemView.State.EditingState:
+            rows = self.selected_rows()
+            if rows:
+                self.remove(rows)
+            return True
+        return False

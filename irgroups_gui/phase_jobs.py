@@ -1,0 +1,19 @@
+"""Reclassify one entry with a chosen phase (runs in a worker thread; plain Python)."""
+from __future__ import annotations
+
+
+def reclassify(path: str, spectrum, bundle, phase: str):
+    """The Prediction for one spectrum (re-read from `path` when not given) with phase
+    'auto' or one of core.phase.PHASES."""
+    from core.classify import classify_spectra
+    from core.io import read_spectra
+    from core.spectrum import SpectrumReadError
+
+    if spectrum is None:
+        try:
+            spectrum = read_spectra(path)[0]
+        except SpectrumReadError as exc:
+            from core.classify import Prediction
+
+            return Prediction(source=path, error=exc.problem)
+    return classify_spectra([spectrum], bundle, phase=phase)[0]

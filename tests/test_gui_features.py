@@ -1,0 +1,410 @@
+"""The app as a spectroscopist uses it: figure export (SVG/PNG, exactly the chosen file),
+patterns per member, axes, legend, error bars, empty state, dark palette, training tab, model
+switching, results table, phase selector, readouts, units, menus, sessions, reliability,
+reports and the scriptable figure export."""
+import copy
+import html.parser
+import json
+import types
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
+
+from conftest import jcamp
+from gui_fixtures import _spectrum_files, model_dir, window  # noqa: F401 (fixtures)
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _classified(qtbot, window, tmp_path, extra=()):
+    good, broken, _ = _spectrum_files(tmp_path)
+    partial = tmp_path / "partial.jdx"  # 1300-4000 cm-1: classified with a coverage caution
+    wn = np.arange(1300, 4001, 4)
+    y = (1000 * np.exp(-0.5 * ((wn - 2240) / 15) ** 2) + 10).astype(int)
+    partial.write_text(jcamp("\n".join(f"{x} {v}" for x, v in zip(wn, y)), wn.size, 1300, 4000))
+    window.add_paths([str(p) for p in (*good, partial, broken, *extra)])
+    qtbot.waitUntil(lambda: all(e.prediction is not None for e in window.session.entries), timeout=30000)
+    qtbot.waitUntil(lambda: not window._classifying, timeout=10000)
+    return good
+
+
+# ---------------------------------------------------------------- defects
+def test_svg_and_png_export_write_exactly_the_chosen_file(qtbot, window, tmp_path):
+    _classified(qtbot, window, tmp_path)
+    out = tmp_path / "figs"
+    out.mkdir()
+    assert window.export_figure(str(out / "chosen.svg")) is None
+    assert sorted(p.name for p in out.iterdir()) == ["chosen.svg"]
+    root = ET.parse(out / "chosen.svg").getroot()
+    assert root.tag == SVG + "svg"
+    texts = " ".join(t.text or "" for t in root.iter(SVG + "text"))
+    assert "wavenumber" in texts and "probability" in texts and "nitriles" in texts
+    assert len(list(root.iter(SVG + "path"))) + len(list(root.iter(SVG + "polyline"))) > 50
+    assert window.export_figure(str(out / "chosen.png")) is None
+    assert (out / "chosen.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    reason = window.export_figure(str(out / "chosen.gif"))
+    assert reason and "chosen.gif" in reason and not (out / "chosen.gif").exists()
+    assert "Could not export" in window.statusBar().currentMessage()
+
+
+def test_patterns_for_every_member_and_a_stable_layout(qtbot, window, tmp_path, model_dir):
+    from core.patterns import load_patterns
+
+    assert load_patterns(model_dir).n_members == 2
+    _classified(qtbot, window, tmp_path)
+    sel, view = window.session.selection, window.patterns
+    sel.update(channel=3, position=50)
+    qtbot.wait(50)
+    widths = [p.width() for p in view.plots[:3]]
+    sel.update(member=1)
+    assert "Member 2, channel 3" in view.label.text() and view.grid.isVisible()
+    np.testing.assert_array_equal(view.plots[0].listDataItems()[0].yData,
+                                  window.session.patterns.member(1).windows[3, 0])
+    sel.update(member=0)
+    qtbot.wait(50)
+    assert [p.width() for p in view.plots[:3]] == pytest.approx(widths, abs=2)
+    assert min(widths) > 0.8 * max(widths)  # no column cut off
+
+
+def test_axes_show_values_without_si_scaling(qtbot, window, tmp_path):
+    _classified(qtbot, window, tmp_path)
+    axes = [p.getAxis(n) for p in window.plots.plots for n in ("left", "bottom")]
+    axes += [b.axis for b in window.plots.bars]
+    for axis in axes:
+        assert axis.autoSIPrefixScale == 1.0
+        assert "(x" not in axis.labelString()
+    bar = window.plots.bars[1].axis
+    assert bar.tickStrings([0.5, -0.5], 1.0, 0.5) == ["0.5", "-0.5"]
+
+
+def test_overlay_names_above_the_plot_each_once(qtbot, window, tmp_path):
+    _classified(qtbot, window, tmp_path)
+    window.files.selectAll()
+    title = window.spectrum.plot.titleLabel.text
+    shown = [e for e in window.session.entries if e.status == "ok"]
+    assert title.count("■") == len(shown) == 4  # one name per spectrum, none repeated for the model input
+    assert window.spectrum.plot.legend is None
+
+
+def test_spread_stays_inside_probability_0_to_1(qtbot, window, tmp_path):
+    from irgroups_gui._qt.probability_panel import clipped_spread
+
+    left, right = clipped_spread(np.array([0.05, 0.5, 0.97]), np.array([0.2, 0.1, 0.2]))
+    np.testing.assert_allclose(left, [0.05, 0.1, 0.2])
+    np.testing.assert_allclose(right, [0.2, 0.1, 0.03])
+    _classified(qtbot, window, tmp_path)
+    e = window.probabilities.errors.opts
+    assert np.all(e["x"] + e["right"] <= 1 + 1e-9) and np.all(e["x"] - e["left"] >= -1e-9)
+
+
+def test_empty_state_shows_no_empty_axes(qtbot, window):
+    assert not window.plots.plots[1].isVisible() and not window.plots.plots[3].isVisible()
+    assert not window.patterns.grid.isVisible()
+    assert not window.probabilities.highlight.isVisible()
+    assert window.spectrum.message.isVisible() and "Drop spectra" in window.spectrum.message.textItem.toPlainText()
+
+
+def test_file_list_is_readable_with_a_dark_palette(qtbot, window, tmp_path):
+    from irgroups_gui._qt import theme
+
+    app = QApplication.instance()
+    old = app.palette()
+    app.setPalette(theme.dark_palette())
+    try:
+        _classified(qtbot, window, tmp_path)
+        base = app.palette().color(QPalette.ColorRole.Base)
+        for i in range(window.files.count()):
+            item = window.files.item(i)
+            colour = item.foreground().color() if item.data(Qt.ItemDataRole.ForegroundRole) is not None \
+                else app.palette().color(QPalette.ColorRole.Text)
+            assert abs(colour.lightnessF() - base.lightnessF()) > 0.3, item.text()
+    finally:
+        app.setPalette(old)
+
+
+def test_training_tab_progress_covers_the_whole_run_and_labels(qtbot):
+    from irgroups_gui._qt.training_tab import TrainingTab
+
+    tab = TrainingTab()
+    qtbot.addWidget(tab)
+    event = types.SimpleNamespace(seed=0, epoch=2, batch=5, n_batches=10)
+    tab.show_run_progress(event, seeds=2, max_epochs=20)
+    first = tab.progress.value() / tab.progress.maximum()
+    tab.show_run_progress(types.SimpleNamespace(seed=1, epoch=1, batch=0, n_batches=10), seeds=2, max_epochs=20)
+    second = tab.progress.value() / tab.progress.maximum()
+    assert 0 < first < 0.1 and second == pytest.approx(0.5)
+    assert "seed 2/2" in tab.progress.format()
+    assert "LR decay" not in tab.recipe.toolTip() and "patience 10" in tab.recipe.toolTip()
+    build = [b for b in tab.findChildren(type(tab.start_btn)) if b.text().startswith("Build")][0]
+    texts = [a.text() for a in build.menu().actions()]
+    assert texts == ["From a folder of spectra…", "From a zip of spectra…"]
+    assert tab.table.horizontalHeader().stretchLastSection()
+
+
+def test_use_trained_model_then_back_to_default(qtbot, window, tmp_path, small_bundle):
+    bundle = copy.copy(small_bundle)
+    bundle.path = ""
+    trained = types.SimpleNamespace(bundle=bundle, patterns=window.session.patterns)
+    window.training.trained = trained
+    window.training.use_model.emit(trained)
+    assert "trained in this session" in window.model_label.text()
+    assert "not saved yet" in window.card.text.toPlainText()
+    assert window.card.default.isEnabled()
+    window.training.save_to(tmp_path / "mine")
+    assert str(tmp_path / "mine") in window.card.text.toPlainText()
+    assert window.model_path == str(tmp_path / "mine") and "model: mine" in window.model_label.text()
+    window.card.default.click()
+    qtbot.waitUntil(lambda: "model: default" in window.model_label.text(), timeout=60000)
+    assert not window.card.default.isEnabled()
+
+
+# ---------------------------------------------------------------- results table
+def test_results_table_rows_filter_sort_copy_delete(qtbot, window, tmp_path):
+    _classified(qtbot, window, tmp_path)
+    table, s = window.results, window.session
+    assert table.proxy.rowCount() == 5
+    table.set_filter("cautions")
+    assert table.proxy.rowCount() == 1
+    assert table.model.text(table.proxy.mapToSource(table.proxy.index(0, 0)).row(), 0) == "test"
+    table.set_filter("errors")
+    assert table.proxy.rowCount() == 1
+    nitriles = s.bundle.group_names.index("nitriles")
+    table.set_filter("nitriles")
+    want = sum(1 for e in s.entries if e.status == "ok" and e.prediction.present[nitriles])
+    assert table.proxy.rowCount() == want
+    table.set_filter("all")
+    col = 4 + nitriles
+    table.view.sortByColumn(col, Qt.SortOrder.DescendingOrder)
+    shown = [table.proxy.index(r, col).data() for r in range(table.proxy.rowCount())]
+    values = [float(v) for v in shown if v]
+    assert values == sorted(values, reverse=True)
+    assert table.proxy.index(0, col).data(Qt.ItemDataRole.BackgroundRole) is not None
+    table.view.selectRow(0)
+    first = table.selected_rows()[0]
+    assert s.selection.entry == first and window.files.currentRow() == first  # the list follows the table
+    window.files.setCurrentRow(2)
+    assert table.selected_rows() == [2]  # and the table follows the list
+    table.view.selectRow(0)
+    text = table.copy_text()
+    lines = text.splitlines()
+    assert lines[0].split("\t")[:4] == ["name", "phase", "present groups", "cautions"]
+    assert len(lines) == 2 and len(lines[1].split("\t")) == 4 + 17
+    first = table.selected_rows()[0]
+    gone = s.entries[first].path
+    table.view.setFocus()
+    qtbot.keyClick(table.view, Qt.Key.Key_Delete)
+    assert len(s.entries) == 4 and gone not in [e.path for e in s.entries]
+    assert table.proxy.rowCount() == 4 and window.files.count() == 4
+
+
+def test_phase_selector_reclassifies_that_entry_off_the_gui_thread(qtbot, window, tmp_path):
+    _classified(qtbot, window, tmp_path)
+    table = window.results
+    index = table.model.index(0, 1)
+    assert table.model.data(index, Qt.ItemDataRole.EditRole) == "auto"
+    assert table.model.setData(index, "liquid")
+    qtbot.waitUntil(lambda: window.session.entries[0].prediction.phase_source == "user", timeout=20000)
+    assert window.session.entries[0].prediction.phase == "liquid"
+    assert table.model.text(0, 1) == "liquid"
+    assert window.session.entries[1].prediction.phase_source != "user"
+
+
+def test_prediction_export_carries_model_rule_and_cautions(qtbot, window, tmp_path):
+    import csv
+
+    _classified(qtbot, window, tmp_path)
+    assert window.export_predictions(str(tmp_path / "p.json"))
+    doc = json.loads((tmp_path / "p.json").read_text())
+    assert doc["model"] == "m" and doc["model_version"] and "threshold" in doc["decision_rule"]
+    assert set(doc["thresholds"]) == set(window.session.bundle.group_names)
+    rows = {r["name"] + r["file"][-12:]: r for r in doc["predictions"]}
+    partial = next(r for r in doc["predictions"] if r["file"].endswith("partial.jdx"))
+    assert any("covers" in c for c in partial["cautions"])
+    assert all("file" in r and "name" in r for r in rows.values())
+    assert window.export_predictions(str(tmp_path / "p.csv"))
+    with open(tmp_path / "p.csv", newline="") as f:
+        table = list(csv.DictReader(f))
+    assert len(table) == 5 and table[0]["model"] == "m" and table[0]["decision_rule"]
+    assert any("covers" in r["cautions"] for r in table)
+
+
+def test_cautions_include_the_novelty_check_when_present():
+    from core.classify import Prediction
+    from irgroups_gui.export import cautions
+
+    p = Prediction(source="x", warnings=["w"], in_domain=False, novelty=4.5)
+    assert cautions(p)[0] == "w" and "novelty 4.50" in cautions(p)[1]
+    assert cautions(Prediction(source="x", in_domain=True, novelty=0.1)) == []
+
+
+# ---------------------------------------------------------------- readouts and units
+def test_crosshair_readout_marker_label_and_peaks(qtbot, window, tmp_path):
+    _classified(qtbot, window, tmp_path)
+    plots = window.plots
+    spectrum, weights = plots.plots[0], plots.plots[1]
+    scene = spectrum.vb.mapViewToScene(pg_point(2240, 0.5))
+    text = plots.track(scene)
+    assert "cm-1" in text and "spectrum" in text and plots.crosshair[1].isVisible()
+    text = plots.track(weights.vb.mapViewToScene(pg_point(2240, 3)))
+    assert text.startswith("2240 cm-1") and "channel 3" in text and "weight" in text
+    window.session.selection.update(region=(2250.0, 2250.0))
+    assert window.spectrum.marker_text() == "2250 cm-1"
+    window.peaks_box.setChecked(True)
+    labels = window.spectrum.peak_labels()
+    assert labels and any(abs(float(v) - 2240) <= 8 for v in labels)
+
+
+def pg_point(x, y):
+    from PySide6.QtCore import QPointF
+
+    return QPointF(x, y)
+
+
+def test_units_toggles_micrometres_and_transmittance(qtbot, window, tmp_path):
+    _classified(qtbot, window, tmp_path)
+    window.micro_box.setChecked(True)
+    axis = window.plots.axes[0]
+    assert axis.labelText == "wavelength / µm"
+    for lo, hi in ((500, 4000), (4000, 500)):  # inverted axes pass the range reversed
+        ticks = axis.tickValues(lo, hi, 800)[0][1]
+        strings = axis.tickStrings(ticks, 1, None)
+        assert {"2.5", "3", "4", "5", "10"} <= set(strings) and len(strings) <= 12
+    window.plots.view.grab()
+    assert len(axis.tickValues(*axis.range, 800)[0][1]) >= 5  # the range as drawn (inverted axis)
+    window.session.selection.update(region=(2000.0, 2000.0))
+    assert window.spectrum.marker_text() == "5.00 µm (2000 cm-1)"
+    window.form_box.setCurrentIndex(1)  # original, in the file's units (absorbance here)
+    assert window.spectrum.plot.getAxis("left").labelText == "absorbance"
+    window.y_box.setCurrentIndex(2)
+    assert window.spectrum.plot.getAxis("left").labelText == "transmittance / %"
+    y = window.spectrum.main_curve[1]
+    assert 0 <= y.min() and y.max() <= 100
+    assert window.spectrum.plot.vb.state["autoVisibleOnly"][1]
+
+
+# ---------------------------------------------------------------- menus and sessions
+def test_menus_shortcuts_next_file_and_help(qtbot, window, tmp_path):
+    _classified(qtbot, window, tmp_path)
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles == ["&File", "&View", "&Help"]
+    keys = {a.text(): a.shortcut().toString() for a in window.actions_list}
+    assert keys["Next file"] == "Ctrl+Down" and keys["Export figure as PNG…"] == "Ctrl+E"
+    window.files.setCurrentRow(0)
+    next(a for a in window.actions_list if a.text() == "Next file").trigger()
+    assert window.session.selection.entry == 1
+    from irgroups_gui._qt import help as help_pages
+
+    assert "doi:10.1039/d3dd00203a" in help_pages.about_html() and "LGPL" in help_pages.about_html()
+    assert "Ctrl+Down" in help_pages.shortcuts_html(window.actions_list)
+    assert "Evidence" in help_pages.HEATMAPS_HTML
+
+
+def test_session_save_and_reopen(qtbot, window, tmp_path, model_dir):
+    good = _classified(qtbot, window, tmp_path)
+    window.session.selection.update(group=6)
+    window.files.setCurrentRow(1)
+    window.micro_box.setChecked(True)
+    window.results.model.setData(window.results.model.index(0, 1), "kbr")
+    qtbot.waitUntil(lambda: window.session.entries[0].prediction.phase == "kbr", timeout=20000)
+    path = tmp_path / "s.json"
+    window.save_session(str(path))
+    doc = json.loads(path.read_text())
+    assert doc["files"][0] == str(good[0]) and doc["phases"] == {str(good[0]): "kbr"}
+    window.session.clear()
+    window.micro_box.setChecked(False)
+    assert window.open_session(str(path))
+    qtbot.waitUntil(lambda: window.session.entries and all(e.prediction is not None for e in window.session.entries)
+                    and window.session.entries[0].prediction.phase == "kbr", timeout=30000)
+    assert len(window.session.entries) == 5 and window.micro_box.isChecked()
+    assert window.session.selection.group == 6 and window.session.selection.entry == 1
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2]")
+    assert not window.open_session(str(bad)) and "not an IR Groups session" in window.statusBar().currentMessage()
+
+
+# ---------------------------------------------------------------- reliability and reports
+def _with_reliability(bundle):
+    b = copy.copy(bundle)
+    b.record = dict(bundle.record) | {"test_metrics": {"ensemble": {"n": 40, "groups": {
+        n: {"precision": 0.9, "recall": 0.8, "f1": 0.85, "support": 7} for n in bundle.group_names}},
+        "by_phase": {"liquid": {"n": 12, "groups": {"nitriles": {"precision": 0.5, "recall": 0.25, "f1": 0.33,
+                                                                 "support": 4}}}}}}
+    return b
+
+
+def test_reliability_in_tooltip_and_model_tab(qtbot, window, tmp_path):
+    from core.explain import Explainer
+    from irgroups_gui.reliability import group_reliability
+
+    b = _with_reliability(window.session.bundle)
+    assert group_reliability(b.record, "liquid")[1]["nitriles"]["recall"] == 0.25
+    assert group_reliability(b.record, "gas")[0] == "test split (n = 40)"
+    window.session.set_model(b, Explainer(b), window.session.patterns)
+    _classified(qtbot, window, tmp_path)
+    g = b.group_names.index("nitriles")
+    tip = window.probabilities.tooltip(g)
+    assert "precision 0.90, recall 0.80, F1 0.85" in tip and "threshold" in tip
+    card = window.card.text.toPlainText()
+    assert "Table 1: per group (test split (n = 40))" in card and "liquid spectra" in card
+
+
+class _Collect(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.imgs, self.text = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.imgs.append(dict(attrs)["src"])
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_report_opens_with_figure_probabilities_evidence_and_model(qtbot, window, tmp_path):
+    import base64
+
+    from irgroups_gui.report import strongest_windows
+
+    _classified(qtbot, window, tmp_path)
+    b = _with_reliability(window.session.bundle)
+    from core.explain import Explainer
+
+    window.session.set_model(b, Explainer(b), window.session.patterns)
+    qtbot.waitUntil(lambda: all(e.prediction is not None for e in window.session.entries), timeout=30000)
+    window.files.setCurrentRow(0)
+    out = tmp_path / "r.html"
+    assert window.save_report(str(out))
+    parser = _Collect()
+    parser.feed(out.read_text(encoding="utf-8"))
+    assert len(parser.imgs) == 1 and parser.imgs[0].startswith("data:image/png;base64,")
+    assert base64.b64decode(parser.imgs[0].split(",", 1)[1])[:4] == b"\x89PNG"
+    text = " ".join(parser.text)
+    assert "Model: m, version" in text and "Decision rule" in text and "precision" in text
+    p = window.session.entries[0].prediction
+    present = [n for n, f in zip(b.group_names, p.present) if f]
+    terms = window.session.terms(0)
+    for name in present:
+        lo, hi, _ = strongest_windows(terms, window.session.explainer, b.group_names.index(name))[0]
+        assert f"{lo:.0f}-{hi:.0f}" in text
+    assert "Cautions" in text
+
+
+# ---------------------------------------------------------------- scriptable export
+def test_export_figure_command_writes_exactly_out(qtbot, tmp_path, model_dir, capsys):
+    from irgroups_gui.app import export_figure
+
+    good, broken, _ = _spectrum_files(tmp_path)
+    out = tmp_path / "out" / "fig.svg"
+    out.parent.mkdir()
+    assert export_figure([str(good[0]), str(good[1])], str(out), str(model_dir)) == 0
+    assert [p.name for p in out.parent.iterdir()] == ["fig.svg"]
+    assert ET.parse(out).getroot().tag == SVG + "svg"
+    assert export_figure([str(broken)], str(tmp_path / "x.png"), str(model_dir)) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "broken.jdx" in err[0] and not (tmp_path / "x.png").exists()
+    assert export_figure([str(good[0])], str(tmp_path / "x.pdf"), str(model_dir)) == 1
