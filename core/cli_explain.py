@@ -58,7 +58,7 @@ def _explain_file(args, bundle, groups) -> int:
     if out:
         out.mkdir(parents=True, exist_ok=True)
     for g in groups:
-        ev = ex.evidence(pred.model_input, g, terms)
+        ev = ex.evidence(pred.model_input, g, terms, pred.phase)
         name = bundle.group_names[g]
         order = np.argsort(-np.abs(ev.per_window))[:5]
         print(f"{name}: p = {pred.mean[g]:.3f} ± {pred.std[g]:.3f} (threshold {bundle.thresholds[g]:.2f}), "
@@ -68,7 +68,7 @@ def _explain_file(args, bundle, groups) -> int:
         if out:
             from core.figures import spectrum_evidence_figure
 
-            for path in spectrum_evidence_figure(pred.model_input, bundle, ev, g, float(pred.mean[g]),
+            for path in spectrum_evidence_figure(pred.input_spectrum, bundle, ev, g, float(pred.mean[g]),
                                                  pred.name, out, _formats(args.format)):
                 print(f"    wrote {path}")
     return 0

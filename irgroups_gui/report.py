@@ -19,7 +19,7 @@ TOP_WINDOWS = 3
 def strongest_windows(terms: np.ndarray, explainer, group: int, top: int = TOP_WINDOWS) -> list[tuple[float, float, float]]:
     """(wn_lo, wn_hi, evidence) of the windows with the largest positive evidence for `group`,
     summed over channels and averaged over members."""
-    per_window = terms[:, group].sum(axis=1).mean(axis=0)
+    per_window = explainer.evidence(None, group, terms).per_window  # calibrated scale when calibrated
     order = [int(i) for i in np.argsort(-per_window)[:top] if per_window[i] > 0]
     f = explainer.fields
     return [(float(f.wn_lo[i]), float(f.wn_hi[i]), float(per_window[i])) for i in order]

@@ -63,6 +63,14 @@ class Session:
             self.entries_added.emit(first, len(new))
         return list(range(first, first + len(new)))
 
+    def add_spectrum(self, prediction: Prediction) -> int:
+        """Append an entry for a further spectrum of a multi-spectrum file (`file #n`)."""
+        self.entries.append(Entry(f"{prediction.source} #{prediction.index + 1}", prediction))
+        index = len(self.entries) - 1
+        self.entries_added.emit(index, 1)
+        self.entry_updated.emit(index)
+        return index
+
     def set_prediction(self, index: int, prediction: Prediction) -> None:
         self.entries[index].prediction = prediction
         self._terms_cache.pop(index, None)

@@ -173,3 +173,18 @@ def test_clear_resets_the_selection_and_views(qtbot, window, tmp_path):
     window.add_paths([str(good[0])])
     qtbot.waitUntil(lambda: window.session.entries[0].prediction is not None, timeout=20000)
     assert window.session.selection.entry == 0
+
+
+def test_multi_spectrum_file_expands_into_one_entry_per_spectrum(qtbot, window, tmp_path):
+    from test_readers_binary import DATA, _spg
+
+    spg = tmp_path / "group.spg"
+    spg.write_bytes(_spg((DATA / "omnic_clipped.spa").read_bytes(), ["a", "b", "c"]))
+    good, _, _ = _spectrum_files(tmp_path)
+    _drop(window, [spg, good[0]])
+    qtbot.waitUntil(lambda: len(window.session.entries) == 4 and
+                    all(e.status != "pending" for e in window.session.entries), timeout=60000)
+    names = [e.name for e in window.session.entries]
+    assert names[:2] == ["group.spg #1", "good0"] and sorted(names[2:]) == ["group.spg #2", "group.spg #3"]
+    assert all(e.status == "ok" for e in window.session.entries)
+    assert window.files.count() == 4

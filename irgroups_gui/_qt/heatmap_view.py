@@ -62,8 +62,10 @@ class HeatmapViews:
                             "bias, to the member's logit exactly.")
         per_window.setToolTip("Evidence per wavenumber window, summed over channels and averaged over the "
                               "ensemble: where in the spectrum the decision came from.")
-        info.setToolTip("The ensemble's mean logit for the selected group, split exactly into the summed "
-                        "evidence and the bias; probability = 1 / (1 + exp(-logit)) per member, then averaged.")
+        info.setToolTip("The logit whose sigmoid is the shown probability, split exactly into the summed "
+                        "evidence and the bias. For a calibrated model: the members' mean logit scaled by the "
+                        "group's calibration factor, with the calibration offset of the spectrum's phase "
+                        "(gas or condensed) in the bias.")
         self.bars = pg.BarGraphItem(x=[], height=[], width=1)
         per_window.addItem(self.bars)
         weights.scene().sigMouseMoved.connect(self._hover)
@@ -105,12 +107,12 @@ class HeatmapViews:
         else:
             self.evidence.show(terms[m, sel.group], x0, width)
             self.evidence.plot.setTitle(f"evidence for {entry.name} (member {m + 1})")
-            per_window = terms[:, sel.group].sum(axis=1).mean(axis=0)
+            ev = ex.evidence(None, sel.group, terms, entry.prediction.phase)
+            per_window = ev.per_window
             colours = [pg.mkBrush(*(theme.PRESENT if v >= 0 else theme.ABSENT)) for v in per_window]
             self.bars.setOpts(x=ex.fields.centre, height=per_window, width=d * 0.9, brushes=colours, pen=None)
-            logit = float(terms[:, sel.group].sum(axis=(1, 2)).mean() + ex.biases[:, sel.group].mean())
-            self.info.setText(f"mean logit {logit:+.2f} = Σ evidence {logit - ex.biases[:, sel.group].mean():+.2f}"
-                              f" + bias {ex.biases[:, sel.group].mean():+.2f}")
+            kind = "calibrated logit" if ex.bundle.calibration is not None else "mean logit"
+            self.info.setText(f"{kind} {ev.logit:+.2f} = Σ evidence {ev.terms.sum():+.2f} + bias {ev.bias:+.2f}")
         self.per_window.setTitle("evidence per window, summed over channels (ensemble mean)")
         self._draw_cell()
         self._draw_region()

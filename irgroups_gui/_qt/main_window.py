@@ -224,9 +224,14 @@ class MainWindow(QMainWindow):
 
         def on_chunk(chunk):
             start, preds = chunk
-            for k, p in enumerate(preds):
-                self.session.set_prediction(pending[start + k], p)
-            self.progress.setValue(start + len(preds))
+            k = start  # predictions come in file order; a multi-spectrum file gives one per spectrum
+            for p in preds:
+                if p.index == 0:
+                    self.session.set_prediction(pending[k], p)
+                    k += 1
+                else:
+                    self.session.add_spectrum(p)
+            self.progress.setValue(k)
 
         def done():
             self._classifying = False

@@ -155,11 +155,11 @@ class SpectrumView:
                 self._curves.append(self.plot.plot(x, y, pen=pen))
                 if k == 0:
                     self.main_curve = (x, y)
-            if self.form in ("model", "both") and pred.model_input is not None and (k == 0 or self.form == "model"):
+            if self.form in ("model", "both") and pred.input_spectrum is not None and (k == 0 or self.form == "model"):
                 grid = self.session.bundle.grid
-                self._curves.append(self.plot.plot(grid.x, pred.model_input, pen=pg.mkPen(colour, width=1.5)))
+                self._curves.append(self.plot.plot(grid.x, pred.input_spectrum, pen=pg.mkPen(colour, width=1.5)))
                 if k == 0:
-                    self.main_curve = (grid.x, np.asarray(pred.model_input))
+                    self.main_curve = (grid.x, np.asarray(pred.input_spectrum))
         self._title(legend)
         self._draw_bands()
         self._draw_peaks()
