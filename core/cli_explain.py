@@ -92,23 +92,25 @@ def _explain_dataset(args, bundle, groups) -> int:
     fmts = _formats(args.format)
     bar = ProgressLine("figures")
     total = 2 + 2 * len(groups)
-    patterns = top_patterns(bundle.members[0], ds.spectra, bundle.grid, args.top)
+    x = ds.model_input(bundle.input_config)
+    patterns = top_patterns(bundle.members[0], x, bundle.grid, args.top)
     figures.patterns_figure(patterns, bundle.grid.step, out, fmts)
-    rows = alignment_table(bundle, ds.spectra, ds.labels)
+    rows = alignment_table(bundle, x, ds.labels)
     figures.alignment_figure(rows, out, fmts)
+    by_phase = _phase_alignment(bundle, ds, x, out, fmts)
     bar.update(2, total)
     for i, g in enumerate(groups):
         figures.group_weights_figure(bundle, g, out, fmts)
         name = bundle.group_names[g]
         lo, hi = next((gr.bands[0] for gr in GROUPS if gr.name == name), (500, 4000))
         pad = max(150.0, (hi - lo))
-        figures.presence_figure(ds.spectra, ds.labels, bundle, g, (lo - pad, hi + pad), out, fmts)
+        figures.presence_figure(x[:, 0] if x.ndim == 3 else x, ds.labels, bundle, g, (lo - pad, hi + pad), out, fmts)
         bar.update(3 + 2 * i, total, name)
     bar.close()
     mean, sd = ensemble_consistency(bundle)
     numbers = {
         "model": bundle.path, "dataset": str(args.dataset), "split": args.split, "n": len(ds),
-        "alignment": rows,
+        "alignment": rows, "alignment_by_phase": by_phase,
         "patterns": [{"channel": p.channel, "activation": p.activation.round(4).tolist(),
                       "spectrum_id": [ds.ids[i] for i in p.spectrum], "wn_lo": p.wn_lo.round(1).tolist(),
                       "wn_hi": p.wn_hi.round(1).tolist()} for p in patterns],
@@ -116,15 +118,51 @@ def _explain_dataset(args, bundle, groups) -> int:
                         for g in groups},
     }
     (out / "explanation.json").write_text(json.dumps(numbers, indent=1))
-    with open(out / "alignment.csv", "w", newline="") as f:
+    _write_alignment_csv(rows, out / "alignment.csv")
+    print(format_alignment(rows))
+    for phase, prow in by_phase.items():
+        print(f"\n{phase} spectra only:")
+        print(format_alignment(prow))
+    print(f"wrote figures and numbers to {out}")
+    return 0
+
+
+def _phase_alignment(bundle, ds, x: np.ndarray, out: Path, fmts) -> dict[str, list[dict]]:
+    """Alignment tables per phase group (gas, condensed) with their CSV files, and the figure
+    comparing gas and condensed evidence for alcohols and carboxylic acids, when the dataset
+    holds both."""
+    from core import figures
+    from core.explain import Explainer, alignment_table
+
+    ph = np.asarray(ds.phases)
+    parts = {"gas": ph == "gas", "condensed": ph != "gas"}
+    if not all(m.any() for m in parts.values()):
+        return {}
+    tables = {}
+    for phase, rows in parts.items():
+        tables[phase] = alignment_table(bundle, x[rows], ds.labels[rows])
+        _write_alignment_csv(tables[phase], out / f"alignment_{phase}.csv")
+    ex = Explainer(bundle)
+    curves = {}
+    for name in ("alcohols", "carboxylic acids"):
+        g = bundle.group_names.index(name)
+        curves[name] = {}
+        for phase, rows in parts.items():
+            have = np.flatnonzero(rows & (ds.labels[:, g] == 1))
+            if len(have):
+                curves[name][phase] = (np.mean([ex.evidence(x[i], g, phase=phase).per_window for i in have], axis=0),
+                                       len(have))
+    figures.phase_evidence_figure(curves, ex.fields.centre, bundle.grid, out, fmts)
+    return tables
+
+
+def _write_alignment_csv(rows: list[dict], path: Path) -> None:
+    with open(path, "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["group", "weight_share_in_bands", "evidence_share_in_bands", "chance_share", "peak_wavenumber"])
         for r in rows:
             w.writerow([r["group"], f"{r['weight_share_in_bands']:.3f}", f"{r.get('evidence_share_in_bands', float('nan')):.3f}",
                         f"{r['chance_share']:.3f}", f"{r['peak_wavenumber']:.0f}"])
-    print(format_alignment(rows))
-    print(f"wrote figures and numbers to {out}")
-    return 0
 
 
 def format_alignment(rows: list[dict]) -> str:

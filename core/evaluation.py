@@ -10,7 +10,7 @@ import numpy as np
 from core.bundle import ModelBundle, make_bundle
 from core.dataset import Dataset
 from core.calibration import expected_calibration_error, fit_calibration
-from core.metrics import evaluate_predictions, phase_metrics
+from core.metrics import evaluate_predictions, group_metrics, phase_metrics
 from core.phase_infer import fit_phase_inference
 from core.preprocess import InputConfig
 from core.patterns import PatternSet, compute_patterns
@@ -37,11 +37,13 @@ def evaluate_bundle(bundle: ModelBundle, ds: Dataset) -> dict:
     per = [evaluate_predictions(ds.labels, p, t, ds.group_names) for p, t in zip(probs, member_t)]
     f1s = [m["molecular_f1"] for m in per]
     perf = [m["molecular_perfection"] for m in per]
-    phases = phase_metrics(ds.labels, bundle.decide(mean), ds.phases)
+    present = bundle.decide(mean)
+    phases = phase_metrics(ds.labels, present, ds.phases)
     ph = np.asarray(ds.phases)
     for name, entry in phases.items():
         rows = ph != "gas" if name == "condensed" else ph == name
         entry["ece"] = expected_calibration_error(mean[rows], ds.labels[rows])
+        entry["groups"] = group_metrics(ds.labels[rows], mean[rows], present[rows], ds.group_names)
     return {"ensemble": ens, "phases": phases, "probabilities": mean, "members_mean": {
         "molecular_f1": float(np.mean(f1s)), "molecular_f1_sd": float(np.std(f1s)),
         "molecular_perfection": float(np.mean(perf)), "molecular_perfection_sd": float(np.std(perf)),
@@ -84,7 +86,14 @@ def train_bundle(ds: Dataset, config: TrainConfig, seeds: list[int], record: dic
         test = val
     report = evaluate_bundle(bundle, test)
     bundle.record["test_metrics"] = {
-        "ensemble": {k: report["ensemble"][k] for k in ("molecular_f1", "molecular_perfection", "n")},
-        "members_mean": report["members_mean"], "phases": report["phases"],
-        "groups": report["ensemble"]["groups"]}
+        "ensemble": {k: report["ensemble"][k] for k in ("molecular_f1", "molecular_perfection", "n")}
+        | {"groups": _reliability(report["ensemble"]["groups"])},
+        "members_mean": report["members_mean"],
+        "by_phase": {name: {k: v for k, v in m.items() if k != "groups"} | {"groups": _reliability(m["groups"])}
+                     for name, m in report["phases"].items()}}
     return TrainedModel(bundle, report, compute_patterns(bundle, test.model_input(input_config), test.ids), results)
+
+
+def _reliability(groups: dict) -> dict:
+    """The per-group figures a model carries in its record (shown in the app's tooltips)."""
+    return {g: {k: m[k] for k in ("precision", "recall", "f1", "support")} for g, m in groups.items()}

@@ -178,3 +178,23 @@ def reliability_figure(curves: dict[str, dict[str, tuple]], out: Path, formats=(
         ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     return _save(fig, out, stem, formats)
+
+
+def phase_evidence_figure(curves: dict[str, dict[str, tuple[np.ndarray, int]]], centres: np.ndarray, grid,
+                          out: Path, formats=("png", "svg")) -> list[Path]:
+    """Mean evidence per window for spectra that have each group, gas against condensed
+    (`curves[group][phase] = (evidence per window, n spectra)`), with the group's bands shaded."""
+    plt = _plt()
+    fig, axes = plt.subplots(len(curves), 1, figsize=(8, 2.6 * len(curves)), sharex=True, squeeze=False,
+                             layout="constrained")
+    for ax, (group, by_phase) in zip(axes[:, 0], curves.items()):
+        _shade_bands(ax, group)
+        for (phase, (ev, n)), colour in zip(by_phase.items(), ("tab:blue", "tab:orange")):
+            ax.plot(centres, ev, color=colour, lw=1.2, label=f"{phase} (n = {n})")
+        ax.axhline(0, color="0.5", lw=0.6)
+        ax.set_ylabel("mean evidence")
+        ax.set_title(f"{group}: where the evidence comes from, gas vs condensed phase")
+        ax.legend(loc="upper left", fontsize=8)
+    axes[-1, 0].set_xlabel("wavenumber / cm-1")
+    axes[-1, 0].set_xlim(grid.stop, grid.start)
+    return _save(fig, out, "phase_evidence_alcohols_acids", formats)
