@@ -10,7 +10,7 @@ import numpy as np
 from core.bundle import ModelBundle
 from core.io import read_spectra
 from core.phase import normalise_phase, phase_from_state
-from core.preprocess import coverage, normalise, resample_batch, standardise
+from core.preprocess import coverage, normalise, resample_batch, standardise, y_unit_caution
 from core.spectrum import Spectrum, SpectrumReadError
 
 MIN_COVERAGE = 0.6
@@ -55,7 +55,7 @@ def check_spectrum(s: Spectrum, x: np.ndarray, bundle: ModelBundle) -> tuple[str
     if cov < MIN_COVERAGE:
         return (f"range {x[0]:.0f}-{x[-1]:.0f} cm-1 covers only {cov:.0%} of the model's "
                 f"{bundle.grid.start:.0f}-{bundle.grid.stop:.0f} cm-1"), []
-    cautions = list(s.warnings)
+    cautions = list(s.warnings) + [c for c in (y_unit_caution(s.y_units),) if c]
     if cov < 0.9:
         cautions.append(f"covers {cov:.0%} of the model's range; missing regions read as zero")
     state = s.meta.get("STATE", "")
