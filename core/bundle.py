@@ -45,6 +45,7 @@ class ModelBundle:
     record: dict = field(default_factory=dict)
     path: str = ""
     member_thresholds: np.ndarray | None = None  # (members, groups): each member's own, for per-seed figures
+    novelty: object | None = None  # core.novelty.NoveltyModel when the folder has novelty files
 
     @property
     def config(self) -> ModelConfig:
@@ -91,6 +92,8 @@ def save_bundle(bundle: ModelBundle, path: str | Path) -> Path:
             "training": bundle.record, "weights_sha256": _sha256(tmp / WEIGHTS),
         }
         (tmp / META).write_text(json.dumps(meta, indent=1))
+        if bundle.novelty is not None:
+            bundle.novelty.save(tmp)
         if path.exists():
             shutil.rmtree(path)
         os.replace(tmp, path)
@@ -154,8 +157,16 @@ def load_bundle(path: str | Path) -> ModelBundle:
         members.append(model)
     if member_thresholds is not None and member_thresholds.shape != (n_members, len(names)):
         raise BundleError(f"{meta_path}: member_thresholds has shape {member_thresholds.shape}")
+    from core.novelty import NoveltyError, load_novelty
+
+    try:
+        novelty = load_novelty(path)
+    except NoveltyError as exc:
+        raise BundleError(str(exc)) from None
+    if novelty is not None and len(novelty.high) != n_members:
+        raise BundleError(f"{path}: novelty files are for {len(novelty.high)} members, the model has {n_members}")
     return ModelBundle(members, grid, names, smarts, thresholds, meta.get("training", {}), str(path),
-                       member_thresholds)
+                       member_thresholds, novelty)
 
 
 def make_bundle(results, dataset, record: dict, tune: bool = False) -> ModelBundle:

@@ -97,7 +97,18 @@ def classify_spectra(spectra: list[Spectrum], bundle: ModelBundle, phase: str = 
         present = bundle.decide(mean)
         for i, p in enumerate(ok):
             p.mean, p.std, p.present, p.model_input = mean[i], std[i], present[i], batch[i]
+        novelty = getattr(bundle, "novelty", None)
+        if novelty is not None:
+            for p, score, inside in zip(ok, *novelty.score(bundle, batch)):
+                p.novelty, p.in_domain = float(score), bool(inside)
+                if not inside:
+                    p.warnings.insert(0, out_of_domain_caution(p.novelty))
     return preds
+
+
+def out_of_domain_caution(novelty: float) -> str:
+    """The caution shown for a spectrum the novelty model flags (in domain means novelty <= 1)."""
+    return f"outside what the model was trained on (novelty {novelty:.1f})"
 
 
 def classify_in_chunks(paths: list[str], bundle: ModelBundle, chunk: int = 256,

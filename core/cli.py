@@ -195,27 +195,32 @@ def cmd_predict(args) -> int:
             if p.ok:
                 entry |= {"probabilities": {n: round(float(v), 4) for n, v in zip(names, p.mean)},
                           "spread": {n: round(float(v), 4) for n, v in zip(names, p.std)},
-                          "present": [n for n, f in zip(names, p.present) if f], "warnings": p.warnings}
+                          "present": [n for n, f in zip(names, p.present) if f], "warnings": p.warnings,
+                          "in_domain": p.in_domain, "novelty": None if p.novelty is None else round(p.novelty, 3)}
             else:
                 entry["error"] = p.error
             out.append(entry)
         print(json.dumps(out, indent=1))
     elif args.format == "csv":
         w = csv.writer(sys.stdout)
-        w.writerow(["file", "error", "present"] + [f"p_{n}" for n in names] + [f"sd_{n}" for n in names])
+        w.writerow(["file", "error", "present"] + [f"p_{n}" for n in names] + [f"sd_{n}" for n in names]
+                   + ["in_domain", "novelty"])
         for p in preds:
+            domain = ["" if p.in_domain is None else str(p.in_domain).lower(),
+                      "" if p.novelty is None else f"{p.novelty:.3f}"]
             if p.ok:
                 w.writerow([p.source, "", ";".join(n for n, f in zip(names, p.present) if f)]
-                           + [f"{v:.4f}" for v in p.mean] + [f"{v:.4f}" for v in p.std])
+                           + [f"{v:.4f}" for v in p.mean] + [f"{v:.4f}" for v in p.std] + domain)
             else:
-                w.writerow([p.source, p.error, ""] + [""] * (2 * len(names)))
+                w.writerow([p.source, p.error, ""] + [""] * (2 * len(names)) + domain)
     else:
         for p in preds:
             if not p.ok:
                 print(f"{p.source}: error: {p.error}")
                 continue
             present = [n for n, f in zip(names, p.present) if f]
-            print(f"{p.source}: {', '.join(present) or '(no group)'}")
+            outside = "[outside the model's domain] " if p.in_domain is False else ""
+            print(f"{p.source}: {outside}{', '.join(present) or '(no group)'}")
             for w in p.warnings:
                 print(f"    caution: {w}")
             if args.verbose:
@@ -275,6 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from core.cli_explain import add_explain_parser
     add_explain_parser(sub)
+    from core.cli_novelty import add_parser as add_novelty_parser; add_novelty_parser(sub)  # noqa: E702
 
     return p
 
