@@ -171,7 +171,9 @@ def cmd_evaluate(args) -> int:
                "members_mean": report["members_mean"]}
         print(json.dumps(out, indent=1))
     else:
-        print(f"model {bundle.path}, split {split}")
+        from core.scope import model_scope
+
+        print(f"model {bundle.path}, split {split}\n{model_scope(bundle)}")
         print(_metrics_table(ens, ds.group_names))
         print(_members_line(report["members_mean"]))
     return EXIT_OK
