@@ -13,14 +13,25 @@ eight inorganic gases and 27 Quant-IR files. `--compare` also scores the candida
 from __future__ import annotations
 
 import argparse
-import csv
 import re
 from pathlib import Path
 
 import numpy as np
-from _common import GAS_CSV, need_shared
+from _common import need_shared
 
 INORGANIC = ("C O2", "C O", "H2 O", "H3 N", "H2 S", "O2 S", "O3", "F6 S")
+# structures of the organic NIST Quant-IR files in nzhagen/jcamp, by file name
+QUANT_IR_SMILES = {
+    "1,1,1-trichloroethane": "CC(Cl)(Cl)Cl", "1,1-dichloroethene": "C=C(Cl)Cl", "1,2-dimethylbenzene": "Cc1ccccc1C",
+    "1,3-butadiene": "C=CC=C", "1,3-dimethylbenzene": "Cc1cccc(C)c1", "1,4-dimethylbenzene": "Cc1ccc(C)cc1",
+    "1-butanol": "CCCCO", "2-butanone": "CCC(C)=O", "acetone": "CC(C)=O", "acetonitrile": "CC#N",
+    "acrylonitrile": "C=CC#N", "carbon tetrafluoride": "FC(F)(F)F", "chloroform": "ClC(Cl)Cl",
+    "dichlorodifluoromethane": "FC(F)(Cl)Cl", "dichloromethane": "ClCCl", "ethyl acetate": "CCOC(C)=O",
+    "ethyl acrylate": "C=CC(=O)OCC", "ethyl benzene": "CCc1ccccc1", "ethyl tert-butyl ether": "CCOC(C)(C)C",
+    "ethylene oxide": "C1CO1", "hexafluoroethane": "FC(F)(F)C(F)(F)F", "isopropyl alcohol": "CC(C)O",
+    "methyl bromide": "CBr", "methyl tert-butyl ether": "COC(C)(C)C", "penta fluoroethane": "FC(F)C(F)(F)F",
+    "tetrachloroethene": "ClC(Cl)=C(Cl)Cl", "vinyl acetate": "CC(=O)OC=C",
+}
 
 
 def _formula_key(text: str) -> str:
@@ -70,31 +81,49 @@ def inorganic_report(bundle, files) -> None:
     print(f"  flagged out of domain or no group: {caught} of {len(chosen)} (target >= 7 of 8)")
 
 
-def quant_ir_report(bundle, files) -> None:
+def other_sources_report(bundle, files) -> None:
+    """Organic spectra from other instruments (every public file but the inorganic gases)."""
+    from core.classify import classify_spectra
+
+    wanted = {_formula_key(f) for f in INORGANIC}
+    chosen = [(path, s) for path, s, key, _ in files if key not in wanted]
+    preds = classify_spectra([s for _, s in chosen], bundle)
+    flagged = [f"{path.stem} ({p.novelty:.1f})" for (path, _), p in zip(chosen, preds) if p.in_domain is False]
+    print(f"\norganic public files (other instruments): {len(flagged)} of {len(chosen)} flagged: {', '.join(flagged)}")
+
+
+def quant_ir_report(bundle, files, ds) -> None:
     from core.classify import classify_spectra
     from core.groups import label_identifier
     from core.metrics import molecular_f1, molecular_perfection
 
-    with open(GAS_CSV, newline="") as f:
-        by_cas = {r["cas"].strip(): r["inchi"] for r in csv.DictReader(f)}
     quant = [(p, s, cas) for p, s, _, cas in files if "MICROMOL/MOL" in s.y_units.upper()]
     preds = classify_spectra([s for _, s, _ in quant], bundle)
-    rows = []
+    rows, same = [], []
+    where = {name: i for i, name in enumerate(ds.ids)}
     print(f"\nNIST Quant-IR files (absorptivity units): {len(quant)} read, "
           f"{sum(p.ok for p in preds)} classified, {sum(p.in_domain is False for p in preds)} flagged out of domain")
     for (path, s, cas), p in zip(quant, preds):
-        labels = label_identifier(by_cas[cas]) if cas in by_cas else None
-        inorganic = _formula_key(s.meta.get("MOLFORM", "")) in {_formula_key(f) for f in INORGANIC}
-        if p.ok and labels is not None and not inorganic:
+        labels = label_identifier(QUANT_IR_SMILES[path.stem]) if path.stem in QUANT_IR_SMILES else None
+        if p.ok and labels is not None:
             rows.append((labels, p.present))
+            if f"{cas}.jdx" in where:
+                same.append((where[f"{cas}.jdx"], p.present))
         print(f"  {path.name:32s} {s.meta.get('MOLFORM', ''):22s} novelty {p.novelty or float('nan'):6.2f} "
               f"{'exact' if labels is not None and list(p.present) == labels else '     '} "
               f"{', '.join(n for n, f in zip(bundle.group_names, p.present) if f)}")
     if rows:
         y, yhat = np.array([r[0] for r in rows]), np.array([r[1] for r in rows])
-        print(f"  organic Quant-IR files with a structure (by CAS, from the gas structures.csv): n = {len(rows)}, "
+        print(f"  organic Quant-IR files (structures from the names): n = {len(rows)}, "
               f"molecular F1 {molecular_f1(y, yhat):.3f}, perfection {molecular_perfection(y, yhat):.3f} "
               f"(target F1 >= 0.85)")
+    if same:
+        idx = [i for i, _ in same]
+        gas = bundle.decide(bundle.predict(ds.spectra[idx])[0])
+        y = ds.labels[idx]
+        print(f"  the same compounds in the NIST gas set (n = {len(idx)}, {np.mean(ds.split[idx] == 0):.0%} of them in "
+              f"training): molecular F1 {molecular_f1(y, gas):.3f} on the gas-set spectra, "
+              f"{molecular_f1(y, np.array([p for _, p in same])):.3f} on the Quant-IR files")
 
 
 def compare_candidates(bundle, ds, keep, public_inorganic) -> None:
@@ -173,7 +202,8 @@ def main() -> None:
               f"{'in domain' if f else 'flagged'}")
     files = _public_files(Path(args.public))
     inorganic_report(bundle, files)
-    quant_ir_report(bundle, files)
+    other_sources_report(bundle, files)
+    quant_ir_report(bundle, files, ds)
     if args.compare:
         wanted = {_formula_key(f) for f in INORGANIC}
         public = [s for _, s, key, _ in files if key in wanted]
