@@ -51,6 +51,7 @@ class ModelBundle:
     calibration: Calibration | None = None  # None: raw ensemble-mean probabilities at `thresholds`
     phase_inference: PhaseInference | None = None
     _stacked: tuple = field(default=(), init=False, repr=False, compare=False)
+    novelty: object | None = None  # core.novelty.NoveltyModel when the folder has novelty files
 
     @property
     def config(self) -> ModelConfig:
@@ -123,6 +124,8 @@ def save_bundle(bundle: ModelBundle, path: str | Path) -> Path:
             "phase_inference": None if bundle.phase_inference is None else bundle.phase_inference.to_dict(),
         }
         (tmp / META).write_text(json.dumps(meta, indent=1))
+        if bundle.novelty is not None:
+            bundle.novelty.save(tmp)
         if path.exists():
             shutil.rmtree(path)
         os.replace(tmp, path)
@@ -192,8 +195,16 @@ def load_bundle(path: str | Path) -> ModelBundle:
         members.append(model)
     if member_thresholds is not None and member_thresholds.shape != (n_members, len(names)):
         raise BundleError(f"{meta_path}: member_thresholds has shape {member_thresholds.shape}")
+    from core.novelty import NoveltyError, load_novelty
+
+    try:
+        novelty = load_novelty(path)
+    except NoveltyError as exc:
+        raise BundleError(str(exc)) from None
+    if novelty is not None and len(novelty.high) != n_members:
+        raise BundleError(f"{path}: novelty files are for {len(novelty.high)} members, the model has {n_members}")
     return ModelBundle(members, grid, names, smarts, thresholds, meta.get("training", {}), str(path),
-                       member_thresholds, input_config, calibration, phase_inference)
+                       member_thresholds, input_config, calibration, phase_inference, novelty)
 
 
 def make_bundle(results, dataset, record: dict, tune: bool = False) -> ModelBundle:

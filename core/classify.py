@@ -10,7 +10,7 @@ import numpy as np
 from core.bundle import ModelBundle
 from core.io import read_spectra
 from core.phase import normalise_phase, phase_from_state
-from core.preprocess import coverage, measured_mask, normalise, resample_batch, standardise
+from core.preprocess import coverage, measured_mask, normalise, resample_batch, standardise, y_unit_caution
 from core.spectrum import Spectrum, SpectrumReadError
 from core.validity import REFUSE, assess, model_view
 
@@ -60,7 +60,7 @@ def check_spectrum(s: Spectrum, x: np.ndarray, bundle: ModelBundle) -> tuple[str
     if cov < MIN_COVERAGE:
         return (f"range {x[0]:.0f}-{x[-1]:.0f} cm-1 covers only {cov:.0%} of the model's "
                 f"{bundle.grid.start:.0f}-{bundle.grid.stop:.0f} cm-1"), []
-    cautions = assess(s).cautions
+    cautions = assess(s).cautions + [c for c in (y_unit_caution(s.y_units),) if c]
     if cov < 0.9:
         missing = "are masked" if bundle.input_config.mask else "read as zero"
         cautions.append(f"covers {cov:.0%} of the model's range; missing regions {missing}")
@@ -127,7 +127,17 @@ def classify_spectra(spectra: list[Spectrum], bundle: ModelBundle, phase: str = 
     present = bundle.decide(mean)
     for i, p in enumerate(ok):
         p.mean, p.std, p.present, p.model_input = mean[i], std[i], present[i], x_in[i]
+    if bundle.novelty is not None:
+        for p, score, inside in zip(ok, *bundle.novelty.score(bundle, x_in)):
+            p.novelty, p.in_domain = float(score), bool(inside)
+            if not inside:
+                p.warnings.insert(0, out_of_domain_caution(p.novelty))
     return preds
+
+
+def out_of_domain_caution(novelty: float) -> str:
+    """The caution shown for a spectrum the novelty model flags (in domain means novelty <= 1)."""
+    return f"outside what the model was trained on (novelty {novelty:.1f})"
 
 
 def classify_in_chunks(paths: list[str], bundle: ModelBundle, chunk: int = 256,

@@ -13,7 +13,7 @@ import numpy as np
 
 EXIT_OK, EXIT_FAILED = 0, 1  # argparse exits 2 on usage errors
 # command groups in their own modules, each with add_parser(subparsers)
-COMMAND_MODULES = ("core.cli_explain", "core.cli_library", "core.cli_files")
+COMMAND_MODULES = ("core.cli_explain", "core.cli_library", "core.cli_files", "core.cli_novelty")
 
 
 class CLIError(Exception):
@@ -184,7 +184,9 @@ def cmd_evaluate(args) -> int:
                "phases": report["phases"], "members_mean": report["members_mean"]}
         print(json.dumps(out, indent=1))
     else:
-        print(f"model {bundle.path}, split {split}")
+        from core.scope import model_scope
+
+        print(f"model {bundle.path}, split {split}\n{model_scope(bundle)}")
         print(_metrics_table(ens, ds.group_names))
         print(_members_line(report["members_mean"]))
         print(_phases_table(report["phases"]))
@@ -242,27 +244,32 @@ def cmd_predict(args) -> int:
             if p.ok:
                 entry |= {"probabilities": {n: round(float(v), 4) for n, v in zip(names, p.mean)},
                           "spread": {n: round(float(v), 4) for n, v in zip(names, p.std)},
-                          "present": [n for n, f in zip(names, p.present) if f], "warnings": p.warnings}
+                          "present": [n for n, f in zip(names, p.present) if f], "warnings": p.warnings,
+                          "in_domain": p.in_domain, "novelty": None if p.novelty is None else round(p.novelty, 3)}
             else:
                 entry["error"] = p.error
             out.append(entry)
         print(json.dumps(out, indent=1))
     elif args.format == "csv":
         w = csv.writer(sys.stdout)
-        w.writerow(["file", "error", "present"] + [f"p_{n}" for n in names] + [f"sd_{n}" for n in names])
+        w.writerow(["file", "error", "present"] + [f"p_{n}" for n in names] + [f"sd_{n}" for n in names]
+                   + ["in_domain", "novelty"])
         for p in preds:
+            domain = ["" if p.in_domain is None else str(p.in_domain).lower(),
+                      "" if p.novelty is None else f"{p.novelty:.3f}"]
             if p.ok:
                 w.writerow([p.source, "", ";".join(n for n, f in zip(names, p.present) if f)]
-                           + [f"{v:.4f}" for v in p.mean] + [f"{v:.4f}" for v in p.std])
+                           + [f"{v:.4f}" for v in p.mean] + [f"{v:.4f}" for v in p.std] + domain)
             else:
-                w.writerow([p.source, p.error, ""] + [""] * (2 * len(names)))
+                w.writerow([p.source, p.error, ""] + [""] * (2 * len(names)) + domain)
     else:
         for p in preds:
             if not p.ok:
                 print(f"{_label(p)}: error: {p.error}")
                 continue
             present = [n for n, f in zip(names, p.present) if f]
-            print(f"{_label(p)}: {', '.join(present) or '(no group)'}")
+            outside = "[outside the model's domain] " if p.in_domain is False else ""
+            print(f"{_label(p)}: {outside}{', '.join(present) or '(no group)'}")
             for w in p.warnings:
                 print(f"    caution: {w}")
             if args.verbose:

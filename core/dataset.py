@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from core import __version__
-from core.groups import GROUPS, GROUP_NAMES, label_mol, mol_formula, mol_from_identifier, parse_formula
+from core.groups import GROUPS, GROUP_NAMES, formula_verdict, label_mol, mol_from_identifier
 from core.io import csv_rows, expand_paths, iter_zip_spectra, read_spectra
 from core.phase import CONDENSED, PHASES, phase_from_state
 from core.preprocess import (DEFAULT_GRID, Grid, InputConfig, measured_mask, model_input, normalise, resample_batch,
@@ -131,14 +131,19 @@ class BuildReport:
     skipped: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     group_counts: dict[str, int] = field(default_factory=dict)
     phase_counts: dict[str, int] = field(default_factory=dict)
+    notes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # kept, with a remark
 
     def skip(self, reason: str, name: str, detail: str = "") -> None:
         self.skipped.setdefault(reason, []).append((name, detail))
 
+    def note(self, remark: str, name: str, detail: str = "") -> None:
+        self.notes.setdefault(remark, []).append((name, detail))
+
     def summary(self) -> str:
         lines = [f"files read: {self.files}", f"labelled spectra: {self.labelled}"]
-        for reason, items in sorted(self.skipped.items(), key=lambda kv: -len(kv[1])):
-            lines.append(f"skipped, {reason}: {len(items)}")
+        sections = [(f"skipped, {r}", v) for r, v in sorted(self.skipped.items(), key=lambda kv: -len(kv[1]))]
+        for reason, items in sections + [(f"kept, {r}", v) for r, v in self.notes.items()]:
+            lines.append(f"{reason}: {len(items)}")
             for name, detail in items[:5]:
                 lines.append(f"    {name}{': ' + detail if detail else ''}")
             if len(items) > 5:
@@ -286,11 +291,12 @@ def _read_one(name: str, data: bytes | None, table: dict, gas_only: bool, check_
         report.skip("structure not readable by RDKit", base, row["identifier"][:60])
         return None
     if check_formula and s.meta.get("MOLFORM"):
-        want, got = parse_formula(s.meta["MOLFORM"]), mol_formula(mol)
-        if want != got:
-            report.skip("formula mismatch (structure disagrees with ##MOLFORM)", base,
-                        f"{s.meta['MOLFORM']} vs {''.join(f'{k}{v}' for k, v in sorted(got.items()))}")
+        verdict, detail = formula_verdict(s.meta["MOLFORM"], mol)
+        if verdict == "mismatch":
+            report.skip("formula mismatch (structure disagrees with ##MOLFORM)", base, detail)
             return None
+        if verdict == "unparsed":
+            report.note("##MOLFORM not understood, formula check skipped", base, detail)
     try:
         x, a = standardise(s)
     except SpectrumReadError as exc:

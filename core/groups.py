@@ -90,27 +90,119 @@ def label_identifier(identifier: str) -> list[int] | None:
     return None if mol is None else label_mol(mol)
 
 
-_ELEMENT = re.compile(r"([A-Z][a-z]?)(\d*)")
+class FormulaError(ValueError):
+    """A formula string that cannot be read as element counts."""
+
+
+_SYMBOLS = frozenset("""H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge
+    As Se Br Kr Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho
+    Er Tm Yb Lu Hf Ta W Re Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U Np Pu Am Cm Bk Cf Es Fm Md No
+    Lr Rf Db Sg Bh Hs Mt Ds Rg Cn Nh Fl Mc Lv Ts Og D T""".split())
+_HYDROGEN_ISOTOPES = {"D": "H", "T": "H"}
+_TOKEN = re.compile(r"(?P<el>[A-Z][a-z]?)|(?P<num>\d+)|(?P<open>[(\[{])|(?P<close>[)\]}])|(?P<skip>[\s:=#~^+\-])")
+_LOCANTS = re.compile(r"^\s*(?:\d+'*|[a-z]+)(?:,(?:\d+'*|[a-z]+))*-\s*(?=[(\[{A-Z])")  # '1,2-', 'o-', 'cis-'
+_PARTS = re.compile(r"[.·•*]")  # hydrates and salts: 'C2H6O.H2O', 'C18H23NO*HCl'
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    out, pos = [], 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            raise FormulaError(f"unexpected {text[pos]!r} in formula {text!r}")
+        if m.lastgroup != "skip":
+            out.append((m.lastgroup, m.group()))
+        elif not out or out[-1][0] != "gap":
+            out.append(("gap", " "))  # spaces and bond marks (':', '=', '-') separate atoms
+        pos = m.end()
+    return out
+
+
+@lru_cache(maxsize=None)
+def _standard_mass(symbol: str) -> float:
+    from rdkit import Chem
+
+    return Chem.GetPeriodicTable().GetAtomicWeight(symbol)
+
+
+def _is_isotope(tokens: list[tuple[str, str]], i: int, awaiting_count: bool) -> bool:
+    """A number standing before a symbol it touches ('13C', '[13C]', 'C H3 13C H3'), where no
+    count is awaited, and close to that element's mass is a mass number, not a count."""
+    if awaiting_count or i + 1 >= len(tokens) or tokens[i + 1][0] != "el" or (i and tokens[i - 1][0] not in ("gap", "open")):
+        return False
+    symbol = _HYDROGEN_ISOTOPES.get(tokens[i + 1][1], tokens[i + 1][1])
+    return symbol in _SYMBOLS and abs(int(tokens[i][1]) - _standard_mass(symbol)) <= 4
+
+
+def _parse_part(text: str) -> Counter:
+    """Element counts of one part: groups in brackets with multipliers, spaced or attached
+    counts ('C 6 H 4', 'C6 H4'), bond marks, isotope mass numbers ('13C', '[13C]')."""
+    tokens = _tokens(text)
+    stack: list[Counter] = [Counter()]
+    last: list | None = None  # [symbol or bracketed Counter, count or None]
+
+    def flush() -> None:
+        nonlocal last
+        if last is not None:
+            item, count = last
+            for el, n in (item.items() if isinstance(item, Counter) else ((item, 1),)):
+                stack[-1][el] += n * (count or 1)
+        last = None
+
+    for i, (kind, tok) in enumerate(tokens):
+        if kind == "el":
+            if tok not in _SYMBOLS:
+                raise FormulaError(f"unknown element {tok!r} in formula {text!r}")
+            flush()
+            last = [_HYDROGEN_ISOTOPES.get(tok, tok), None]
+        elif kind == "num" and not _is_isotope(tokens, i, last is not None and last[1] is None):
+            if last is None or last[1] is not None:
+                raise FormulaError(f"stray number {tok} in formula {text!r}")
+            last[1] = int(tok)
+        elif kind == "open":
+            flush()
+            stack.append(Counter())
+        elif kind == "close":
+            flush()
+            if len(stack) == 1:
+                raise FormulaError(f"unbalanced brackets in formula {text!r}")
+            last = [stack.pop(), None]
+    flush()
+    if len(stack) != 1:
+        raise FormulaError(f"unbalanced brackets in formula {text!r}")
+    return stack[0]
 
 
 def parse_formula(formula: str) -> Counter:
-    """Element counts from a formula such as 'C6H4ClNO2', 'C 6 H 4 Cl N O 2' or 'C2D6O'
-    (deuterium and tritium count as hydrogen; dotted parts like '2H2O' are added)."""
+    """Element counts from a molecular or condensed structural formula: 'C6H4ClNO2',
+    'C 6 H 4 Cl N O 2', 'C2D6O' (deuterium and tritium count as hydrogen), '1,2-( C H3)2 C6 H4',
+    '( C H3)3 C O C2 H5', 'C H2: C H C N', 'C H3 C H( O H) C H3', '[13C]H4', hydrates and salts
+    ('C2H6O.H2O', 'C18H23NO*HCl'). Raises FormulaError when it cannot be read."""
+    text = _LOCANTS.sub("", formula.strip())
+    # typos seen in databases: 'CL'/'BR' in capitals, a lowercase symbol after a count
+    text = re.sub(r"CL|BR", lambda m: m.group()[0] + m.group()[1].lower(), text)
+    text = re.sub(r"(?<=\d)\s?([a-z])", lambda m: " " + m.group(1).upper(), text)
     total: Counter = Counter()
-    for part in re.split(r"[.·]", formula):
-        part = part.strip()
-        m = re.match(r"^(\d+)\s*(?=[A-Z])", part)
+    for k, part in enumerate(_PARTS.split(text)):
+        m = re.match(r"^\s*(\d+)\s*(?=[A-Z(\[{])", part) if k else None  # '2H2O' after a dot
         mult = int(m.group(1)) if m else 1
-        part = part[m.end():] if m else part
-        compact = re.sub(r"\s+(?=\d)", "", part)  # 'C 6 H 4' -> 'C6 H4'
-        compact = re.sub(r"\s+", "", compact)
-        # typos seen in databases: 'CL'/'BR' in capitals, a lowercase symbol after a count
-        compact = re.sub(r"CL|BR", lambda mm: mm.group()[0] + mm.group()[1].lower(), compact)
-        compact = re.sub(r"(?<=\d)([a-z])", lambda mm: mm.group(1).upper(), compact)
-        for el, n in _ELEMENT.findall(compact):
-            el = "H" if el in ("D", "T") else el
-            total[el] += mult * (int(n) if n else 1)
+        for el, n in _parse_part(part[m.end():] if m else part).items():
+            total[el] += mult * n
+    if not total:
+        raise FormulaError(f"no elements in formula {formula!r}")
     return total
+
+
+def formula_verdict(formula: str, mol) -> tuple[str, str]:
+    """('ok' | 'mismatch' | 'unparsed', detail) for a file's formula against a structure."""
+    try:
+        want = parse_formula(formula)
+    except FormulaError as exc:
+        return "unparsed", str(exc)
+    got = mol_formula(mol)
+    if want == got:
+        return "ok", ""
+    return "mismatch", f"{formula} vs {''.join(f'{k}{v}' for k, v in sorted(got.items()))}"
 
 
 def mol_formula(mol) -> Counter:

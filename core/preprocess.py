@@ -1,14 +1,44 @@
 """Units conversion, resampling onto the model grid and normalisation (vectorised)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from core.spectrum import Spectrum, SpectrumReadError
 
-ABSORBANCE_UNITS = {"ABSORBANCE", "ARBITRARY UNITS", "ABSORBANCE (A.U.)"}
-TRANSMITTANCE_UNITS = {"TRANSMITTANCE", "% TRANSMITTANCE", "%T", "PERCENT TRANSMITTANCE"}
+_ABSORBANCE = ("ABSORBANCE", "A", "AU", "A.U.", "ABS", "ABS.", "ABSORBANCE (A.U.)", "ABSORBANCE (AU)",
+               "ABSORBANCE UNITS", "ARBITRARY UNITS", "LOG(1/T)", "LOG (1/T)", "LOG 1/T", "-LOG(T)",
+               "-LOG10(T)", "LOG10(1/T)", "OPTICAL DENSITY", "OD")
+_REFLECTANCE_ABSORBANCE = ("LOG(1/R)", "LOG (1/R)", "LOG 1/R", "-LOG(R)", "LOG10(1/R)")
+_TRANSMITTANCE = ("TRANSMITTANCE", "T", "TRANSMISSION", "%T", "T%", "% TRANSMITTANCE", "%TRANSMITTANCE",
+                  "PERCENT TRANSMITTANCE", "TRANSMITTANCE (%)", "TRANSMITTANCE [%]", "% TRANSMISSION",
+                  "PERCENT TRANSMISSION", "TRANSMISSION (%)", "TRANSMISSION [%]")
+
+
+def _unit_key(units: str) -> str:
+    """Units compared case- and space-insensitively ('( micromol/mol )-1 m-1' == '(MICROMOL/MOL)-1M-1')."""
+    return re.sub(r"\s+", "", units.upper()).replace("Μ", "U").replace("µ", "U")
+
+
+# y-unit kind by normalised spelling; families of spellings by pattern (absorptivities on any scale)
+Y_UNITS: dict[str, str] = ({_unit_key(u): "absorbance" for u in _ABSORBANCE}
+                           | {_unit_key(u): "reflectance" for u in _REFLECTANCE_ABSORBANCE}
+                           | {_unit_key(u): "transmittance" for u in _TRANSMITTANCE})
+Y_UNIT_PATTERNS: tuple[tuple[re.Pattern, str], ...] = (
+    # NIST Quant-IR: base-10 absorbance per (micromol/mol) per metre
+    (re.compile(r"^\(?(MICROMOL/MOL|UMOL/MOL|PPM|PPMV)\)?(-1|\^-1)\*?M(-1|\^-1)(\(BASE10\))?$"), "absorptivity"),
+    # molar absorptivity (L mol-1 cm-1) and absorption cross-sections (cm2/molecule)
+    (re.compile(r"^(L/\(?MOL\*?CM\)?|L\*?MOL(-1|\^-1)\*?CM(-1|\^-1)|M(-1|\^-1)\*?CM(-1|\^-1))$"), "absorptivity"),
+    (re.compile(r"^CM(2|\^2)/MOLEC(ULE)?$"), "absorptivity"),
+    (re.compile(r"TRANSMI(TTANCE|SSION)"), "transmittance"),  # any other transmittance spelling
+)
+Y_UNIT_CAUTIONS: dict[str, str] = {
+    "reflectance": "reflectance spectrum (log 1/R) read as absorbance; the model was trained on "
+                   "transmission spectra, so band intensities may differ",
+}
+ACCEPTED_Y_UNITS = "absorbance (A, AU, ABS, LOG(1/T)), absorptivity, LOG(1/R), transmittance or %T"
 
 
 @dataclass(frozen=True)
@@ -83,16 +113,40 @@ def to_wavenumber(x: np.ndarray, units: str, src: str = "") -> np.ndarray:
     return factor / x
 
 
+def y_unit_kind(units: str) -> str | None:
+    """'absorbance', 'absorptivity', 'reflectance' (log 1/R), 'transmittance', or None if unknown."""
+    key = _unit_key(units)
+    if key in Y_UNITS:
+        return Y_UNITS[key]
+    return next((kind for pattern, kind in Y_UNIT_PATTERNS if pattern.search(key)), None)
+
+
+def y_unit_caution(units: str) -> str | None:
+    """A caution to show with spectra in these y units (e.g. reflectance), or None."""
+    return Y_UNIT_CAUTIONS.get(y_unit_kind(units) or "")
+
+
+def _from_transmittance(y: np.ndarray, units: str) -> np.ndarray:
+    u = units.upper()
+    t = y / 100.0 if ("%" in u or "PERCENT" in u or np.nanmax(y) > 1.5) else y
+    return -np.log10(np.clip(t, 1e-4, None))
+
+
+_TO_ABSORBANCE = {
+    "absorbance": lambda y, units: y,
+    "absorptivity": lambda y, units: y,  # absorbance per concentration and path: same shape, other scale
+    "reflectance": lambda y, units: y,
+    "transmittance": _from_transmittance,
+}
+
+
 def to_absorbance(y: np.ndarray, units: str, src: str = "") -> np.ndarray:
-    """Absorbance from absorbance, transmittance as a fraction, or percent transmittance."""
-    u = units.upper().strip()
-    y = np.asarray(y, dtype=float)
-    if u in ABSORBANCE_UNITS:
-        return y
-    if u in TRANSMITTANCE_UNITS or "TRANSMITTANCE" in u:
-        t = y / 100.0 if ("%" in u or "PERCENT" in u or np.nanmax(y) > 1.5) else y
-        return -np.log10(np.clip(t, 1e-4, None))
-    raise SpectrumReadError(src, f"unknown y units {units!r} (need ABSORBANCE or TRANSMITTANCE)")
+    """Absorbance (on any scale) from absorbance-like units (absorbance, absorptivity, log 1/T,
+    log 1/R) or transmittance (fraction or percent). Unknown units raise SpectrumReadError."""
+    kind = y_unit_kind(units)
+    if kind is None:
+        raise SpectrumReadError(src, f"unknown y units {units!r} (accepted: {ACCEPTED_Y_UNITS})")
+    return _TO_ABSORBANCE[kind](np.asarray(y, dtype=float), units)
 
 
 def standardise(s: Spectrum) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,214 @@
+"""Novelty and units report: how many held-out organic gas spectra stay in domain, how many small
+inorganic gases are flagged or given no group, and whether NIST Quant-IR files (absorptivity
+units, condensed formulas) are read and labelled correctly.
+
+    python tests/benchmarks/novelty_report.py --dataset nist.h5 --public DIR [--compare]
+
+`--dataset`: the gas dataset the model was trained on (`irgroups dataset build ...`).
+`--public`: a folder of public JCAMP files, e.g. data/infrared_spectra of
+https://github.com/nzhagen/jcamp (MIT; NIST Quant-IR and NIST WebBook spectra), which holds the
+eight inorganic gases and 27 Quant-IR files. `--compare` also scores the candidate methods
+(ROC AUC organic test split vs inorganic gases) that the latent-exceedance score was chosen over.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+import numpy as np
+from _common import need_shared
+
+INORGANIC = ("C O2", "C O", "H2 O", "H3 N", "H2 S", "O2 S", "O3", "F6 S")
+# structures of the organic NIST Quant-IR files in nzhagen/jcamp, by file name
+QUANT_IR_SMILES = {
+    "1,1,1-trichloroethane": "CC(Cl)(Cl)Cl", "1,1-dichloroethene": "C=C(Cl)Cl", "1,2-dimethylbenzene": "Cc1ccccc1C",
+    "1,3-butadiene": "C=CC=C", "1,3-dimethylbenzene": "Cc1cccc(C)c1", "1,4-dimethylbenzene": "Cc1ccc(C)cc1",
+    "1-butanol": "CCCCO", "2-butanone": "CCC(C)=O", "acetone": "CC(C)=O", "acetonitrile": "CC#N",
+    "acrylonitrile": "C=CC#N", "carbon tetrafluoride": "FC(F)(F)F", "chloroform": "ClC(Cl)Cl",
+    "dichlorodifluoromethane": "FC(F)(Cl)Cl", "dichloromethane": "ClCCl", "ethyl acetate": "CCOC(C)=O",
+    "ethyl acrylate": "C=CC(=O)OCC", "ethyl benzene": "CCc1ccccc1", "ethyl tert-butyl ether": "CCOC(C)(C)C",
+    "ethylene oxide": "C1CO1", "hexafluoroethane": "FC(F)(F)C(F)(F)F", "isopropyl alcohol": "CC(C)O",
+    "methyl bromide": "CBr", "methyl tert-butyl ether": "COC(C)(C)C", "penta fluoroethane": "FC(F)C(F)(F)F",
+    "tetrachloroethene": "ClC(Cl)=C(Cl)Cl", "vinyl acetate": "CC(=O)OC=C",
+}
+
+
+def _formula_key(text: str) -> str:
+    from core.groups import FormulaError, parse_formula
+
+    try:
+        return " ".join(f"{k}{v if v > 1 else ''}" for k, v in sorted(parse_formula(text).items()))
+    except FormulaError:
+        return ""
+
+
+def _public_files(folder: Path):
+    """(path, spectrum, formula key, CAS) of every readable infrared file in the folder."""
+    from core.io import read_spectra
+    from core.spectrum import SpectrumReadError
+
+    out = []
+    for path in sorted(folder.glob("*.jdx")):
+        try:
+            s = read_spectra(path)[0]
+        except SpectrumReadError as exc:
+            print(f"  unreadable: {exc}")
+            continue
+        if s.is_infrared:
+            out.append((path, s, _formula_key(s.meta.get("MOLFORM", "")), s.meta.get("CASREGISTRYNO", "").strip()))
+    return out
+
+
+def inorganic_report(bundle, files) -> None:
+    from core.classify import classify_spectra
+
+    wanted = {_formula_key(f): f for f in INORGANIC}
+    chosen = {}
+    for path, s, key, _ in files:
+        if key in wanted and key not in chosen:
+            chosen[key] = (path, s)
+    preds = classify_spectra([s for _, s in chosen.values()], bundle)
+    caught = 0
+    print("\nsmall inorganic gases (public JCAMP files):")
+    for (path, _), p in zip(chosen.values(), preds):
+        present = [n for n, f in zip(bundle.group_names, p.present) if f] if p.ok else []
+        ok = p.ok and (p.in_domain is False or not present)
+        caught += ok
+        print(f"  {path.name:28s} novelty {p.novelty if p.novelty is not None else float('nan'):7.2f} "
+              f"in_domain {p.in_domain!s:5s} groups: {', '.join(present) or '(none)'}"
+              f"{'' if p.ok else '  error: ' + str(p.error)}")
+    print(f"  flagged out of domain or no group: {caught} of {len(chosen)} (target >= 7 of 8)")
+
+
+def other_sources_report(bundle, files) -> None:
+    """Organic spectra from other instruments (every public file but the inorganic gases)."""
+    from core.classify import classify_spectra
+
+    wanted = {_formula_key(f) for f in INORGANIC}
+    chosen = [(path, s) for path, s, key, _ in files if key not in wanted]
+    preds = classify_spectra([s for _, s in chosen], bundle)
+    flagged = [f"{path.stem} ({p.novelty:.1f})" for (path, _), p in zip(chosen, preds) if p.in_domain is False]
+    print(f"\norganic public files (other instruments): {len(flagged)} of {len(chosen)} flagged: {', '.join(flagged)}")
+
+
+def quant_ir_report(bundle, files, ds) -> None:
+    from core.classify import classify_spectra
+    from core.groups import label_identifier
+    from core.metrics import molecular_f1, molecular_perfection
+
+    quant = [(p, s, cas) for p, s, _, cas in files if "MICROMOL/MOL" in s.y_units.upper()]
+    preds = classify_spectra([s for _, s, _ in quant], bundle)
+    rows, same = [], []
+    where = {name: i for i, name in enumerate(ds.ids)}
+    print(f"\nNIST Quant-IR files (absorptivity units): {len(quant)} read, "
+          f"{sum(p.ok for p in preds)} classified, {sum(p.in_domain is False for p in preds)} flagged out of domain")
+    for (path, s, cas), p in zip(quant, preds):
+        labels = label_identifier(QUANT_IR_SMILES[path.stem]) if path.stem in QUANT_IR_SMILES else None
+        if p.ok and labels is not None:
+            rows.append((labels, p.present))
+            if f"{cas}.jdx" in where:
+                same.append((where[f"{cas}.jdx"], p.present))
+        print(f"  {path.name:32s} {s.meta.get('MOLFORM', ''):22s} novelty {p.novelty or float('nan'):6.2f} "
+              f"{'exact' if labels is not None and list(p.present) == labels else '     '} "
+              f"{', '.join(n for n, f in zip(bundle.group_names, p.present) if f)}")
+    if rows:
+        y, yhat = np.array([r[0] for r in rows]), np.array([r[1] for r in rows])
+        print(f"  organic Quant-IR files (structures from the names): n = {len(rows)}, "
+              f"molecular F1 {molecular_f1(y, yhat):.3f}, perfection {molecular_perfection(y, yhat):.3f} "
+              f"(target F1 >= 0.85)")
+    if same:
+        idx = [i for i, _ in same]
+        gas = bundle.decide(bundle.predict(ds.spectra[idx])[0])
+        y = ds.labels[idx]
+        print(f"  the same compounds in the NIST gas set (n = {len(idx)}, {np.mean(ds.split[idx] == 0):.0%} of them in "
+              f"training): molecular F1 {molecular_f1(y, gas):.3f} on the gas-set spectra, "
+              f"{molecular_f1(y, np.array([p for _, p in same])):.3f} on the Quant-IR files")
+
+
+def compare_candidates(bundle, ds, keep, public_inorganic) -> None:
+    """ROC AUC, organic test split (0) vs inorganic gases (1), for candidate novelty scores."""
+    from sklearn.metrics import roc_auc_score
+
+    from core.novelty import fit_novelty, member_latents
+
+    train = ds.spectra[keep & (ds.split == 0)]
+    val = ds.spectra[keep & (ds.split == 1)]
+    test = ds.spectra[keep & (ds.split == 2)]
+    odd = np.concatenate([public_inorganic, ds.spectra[~keep]])
+    y = np.r_[np.zeros(len(test)), np.ones(len(odd))]
+    sets = (train, test, odd)
+
+    def knn(ref, q, k=5):
+        d = (q ** 2).sum(1)[:, None] + (ref ** 2).sum(1)[None, :] - 2.0 * q @ ref.T
+        return np.sqrt(np.clip(np.sort(d, axis=1)[:, :k], 0, None).mean(1))
+
+    def pca(a, d=32):
+        mu = a.mean(0)
+        vt = np.linalg.svd(a - mu, full_matrices=False)[2][:d]
+        return lambda b: (b - mu) @ vt.T
+
+    results = {}
+    proj = pca(train)
+    results["input spectra, PCA-32, 5-NN distance"] = np.r_[knn(proj(train), proj(test)), knn(proj(train), proj(odd))]
+    lat = [next(member_latents(bundle, s)) for s in sets]
+    proj = pca(lat[0])
+    results["latent (member 0), PCA-32, 5-NN distance"] = np.r_[knn(proj(lat[0]), proj(lat[1])),
+                                                                  knn(proj(lat[0]), proj(lat[2]))]
+    pooled = []
+    for s in sets:
+        feats = [m.reshape(len(s), -1, bundle.members[0].n_positions) for m in member_latents(bundle, s)]
+        pooled.append(np.concatenate([np.concatenate([f.mean(-1), f.max(-1)], 1) for f in feats], 1))
+    mu, sd = pooled[0].mean(0), pooled[0].std(0) + 1e-6
+    z = [(p - mu) / sd for p in pooled]
+    results["latent channel-pooled (mean, max), 5-NN"] = np.r_[knn(z[0], z[1]), knn(z[0], z[2])]
+    results["ensemble disagreement (mean sd)"] = np.r_[bundle.predict(test)[1].mean(1), bundle.predict(odd)[1].mean(1)]
+    model = fit_novelty(bundle, train, val)
+    results["latent exceedance (shipped)"] = np.r_[model.score(bundle, test)[0], model.score(bundle, odd)[0]]
+    print(f"\ncandidate scores: ROC AUC, organic test split (n={len(test)}) vs inorganic gases (n={len(odd)})")
+    for name, score in results.items():
+        print(f"  {name:45s} {roc_auc_score(y, score):.3f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--dataset", required=True)
+    ap.add_argument("--public", required=True, help="folder of public JCAMP files")
+    ap.add_argument("--model")
+    ap.add_argument("--compare", action="store_true")
+    args = ap.parse_args()
+    if not need_shared():
+        return
+    from core.bundle import load_bundle
+    from core.dataset import load_dataset
+    from core.novelty import organic_mask
+    from core.preprocess import prepare
+    from core.resources import model_path
+
+    bundle = load_bundle(model_path(args.model))
+    if bundle.novelty is None:
+        raise SystemExit(f"{bundle.path}: no novelty files; run irgroups novelty fit first")
+    ds = load_dataset(args.dataset)
+    keep = organic_mask(ds.identifiers)
+    print(f"model {bundle.path}; novelty: {bundle.novelty.info.get('method')}")
+    for split, code in (("validation", 1), ("test", 2)):
+        inside = bundle.novelty.score(bundle, ds.spectra[keep & (ds.split == code)])[1]
+        print(f"organic {split} split: {inside.mean():.1%} of {inside.size} in domain"
+              f"{' (target >= 93%)' if code == 2 else ''}")
+    scores, inside = bundle.novelty.score(bundle, ds.spectra[~keep])
+    print("inorganic molecules in the gas set (in the model's training data, left out of the novelty reference):")
+    for i, s, f in zip(np.flatnonzero(~keep), scores, inside):
+        print(f"  {ds.names[i]:24s} split {['train', 'val', 'test'][ds.split[i]]:5s} novelty {s:7.2f} "
+              f"{'in domain' if f else 'flagged'}")
+    files = _public_files(Path(args.public))
+    inorganic_report(bundle, files)
+    other_sources_report(bundle, files)
+    quant_ir_report(bundle, files, ds)
+    if args.compare:
+        wanted = {_formula_key(f) for f in INORGANIC}
+        public = [s for _, s, key, _ in files if key in wanted]
+        compare_candidates(bundle, ds, keep, prepare(public, bundle.grid))
+
+
+if __name__ == "__main__":
+    main()
