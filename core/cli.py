@@ -151,6 +151,7 @@ def cmd_train(args) -> int:
     save_patterns(trained.patterns, args.out)
     print(_metrics_table(trained.report["ensemble"], ds.group_names))
     print(_members_line(trained.report["members_mean"]))
+    print(_phases_table(trained.report["phases"]))
     results = trained.results
     print(f"saved {args.out} ({len(results)} members, epochs {[r.best_epoch for r in results]}, "
           f"{sum(r.seconds for r in results):.0f} s)")

@@ -25,7 +25,7 @@ def cmd_fit(args) -> int:
     except (DatasetError, NoveltyError) as exc:
         raise CLIError(str(exc)) from None
     model.save(bundle.path)
-    test = ds.spectra[organic_mask(ds.identifiers) & (ds.split == 2)]
+    test = ds.model_input(bundle.input_config)[organic_mask(ds.identifiers) & (ds.split == 2)]
     inside = model.score(bundle, test)[1] if len(test) else np.zeros(0, bool)
     print(f"fitted on {model.info['n_train']} training spectra, threshold on {model.info['n_val']} validation "
           f"spectra ({model.info['val_flagged']:.1%} of them flagged)")

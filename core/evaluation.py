@@ -11,6 +11,7 @@ from core.bundle import ModelBundle, make_bundle
 from core.dataset import Dataset
 from core.calibration import expected_calibration_error, fit_calibration
 from core.metrics import evaluate_predictions, group_metrics, phase_metrics
+from core.novelty import NoveltyError, fit_for_dataset
 from core.phase_infer import fit_phase_inference
 from core.preprocess import InputConfig
 from core.patterns import PatternSet, compute_patterns
@@ -81,17 +82,27 @@ def train_bundle(ds: Dataset, config: TrainConfig, seeds: list[int], record: dic
     known = [p for p in train.phases if p != "unknown"]
     if "gas" in known and len(set(known)) > 1:
         bundle.phase_inference = fit_phase_inference(train.spectra, train.valid, train.phases)
+    try:
+        bundle.novelty = fit_for_dataset(bundle, ds)
+    except NoveltyError:  # too few spectra (small user datasets): the model simply has no novelty check
+        bundle.novelty = None
     test = ds.subset("test")
     if len(test) == 0:
         test = val
     report = evaluate_bundle(bundle, test)
-    bundle.record["test_metrics"] = {
+    bundle.record["test_metrics"] = metrics_record(report)
+    return TrainedModel(bundle, report, compute_patterns(bundle, test.model_input(input_config), test.ids), results)
+
+
+def metrics_record(report: dict) -> dict:
+    """What a model keeps of its test-split evaluation: molecular metrics, per-group
+    reliability, and both per phase (shown in the app and the model card)."""
+    return {
         "ensemble": {k: report["ensemble"][k] for k in ("molecular_f1", "molecular_perfection", "n")}
         | {"groups": _reliability(report["ensemble"]["groups"])},
         "members_mean": report["members_mean"],
         "by_phase": {name: {k: v for k, v in m.items() if k != "groups"} | {"groups": _reliability(m["groups"])}
                      for name, m in report["phases"].items()}}
-    return TrainedModel(bundle, report, compute_patterns(bundle, test.model_input(input_config), test.ids), results)
 
 
 def _reliability(groups: dict) -> dict:

@@ -166,8 +166,9 @@ def organic_mask(identifiers: list[str]) -> np.ndarray:
 def fit_for_dataset(bundle, dataset) -> NoveltyModel:
     """Fit on the organic spectra of a dataset's train split, threshold on its validation split."""
     keep = organic_mask(dataset.identifiers)
-    train = dataset.spectra[keep & (dataset.split == 0)]
-    val = dataset.spectra[keep & (dataset.split == 1)]
+    x = dataset.model_input(bundle.input_config)
+    train = x[keep & (dataset.split == 0)]
+    val = x[keep & (dataset.split == 1)]
     model = fit_novelty(bundle, train, val)
     model.info |= {"dataset_hash": dataset.content_hash, "reference": "organic molecules of the train split"}
     return model
