@@ -69,6 +69,8 @@ class ResultsModel(QAbstractTableModel):
         p = self.session.entries[row].prediction
         if p is None or not p.ok or not p.phase:
             return ""
+        if p.phase_source == "inferred":
+            return f"auto: {'gas' if p.phase == 'gas' else 'condensed'} (inferred)"
         return p.phase if p.phase_source == "user" else f"auto: {p.phase}"
 
     def text(self, row: int, col: int) -> str:
