@@ -25,7 +25,7 @@ def test_train_writes_a_loadable_model_with_patterns(model_dir, capsys):
     from core.patterns import load_patterns
 
     b = load_bundle(model_dir / "model")
-    assert len(b.members) == 2 and b.record["recipe"] == "improved"
+    assert len(b.members) == 2 and b.record["recipe"] == "phase-aware" and b.calibration is not None
     assert load_patterns(model_dir / "model").windows.shape[:2] == (8, 100)
 
 
