@@ -236,7 +236,7 @@ def cmd_predict(args) -> int:
     files = expand_paths(args.files)
     if not files:
         raise CLIError("no spectrum files found")
-    preds = [p for _, chunk in classify_in_chunks(files, bundle) for p in chunk]
+    preds = [p for _, chunk in classify_in_chunks(files, bundle, phase=args.phase) for p in chunk]
     names = bundle.group_names
     if args.format == "json":
         out = []
@@ -246,6 +246,7 @@ def cmd_predict(args) -> int:
                 entry |= {"probabilities": {n: round(float(v), 4) for n, v in zip(names, p.mean)},
                           "spread": {n: round(float(v), 4) for n, v in zip(names, p.std)},
                           "present": [n for n, f in zip(names, p.present) if f], "warnings": p.warnings,
+                          "phase": p.phase, "phase_source": p.phase_source,
                           "in_domain": p.in_domain, "novelty": None if p.novelty is None else round(p.novelty, 3)}
             else:
                 entry["error"] = p.error
@@ -254,10 +255,10 @@ def cmd_predict(args) -> int:
     elif args.format == "csv":
         w = csv.writer(sys.stdout)
         w.writerow(["file", "error", "present"] + [f"p_{n}" for n in names] + [f"sd_{n}" for n in names]
-                   + ["in_domain", "novelty"])
+                   + ["in_domain", "novelty", "phase"])
         for p in preds:
             domain = ["" if p.in_domain is None else str(p.in_domain).lower(),
-                      "" if p.novelty is None else f"{p.novelty:.3f}"]
+                      "" if p.novelty is None else f"{p.novelty:.3f}", p.phase]
             if p.ok:
                 w.writerow([p.source, "", ";".join(n for n, f in zip(names, p.present) if f)]
                            + [f"{v:.4f}" for v in p.mean] + [f"{v:.4f}" for v in p.std] + domain)
@@ -285,6 +286,7 @@ def cmd_predict(args) -> int:
 # ---------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
     from core import __version__
+    from core.phase import PHASES
     from core.recipes import DEFAULT_RECIPE, RECIPES
 
     p = argparse.ArgumentParser(prog="irgroups", description="Functional groups from IR spectra, explained.")
@@ -332,6 +334,8 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--model")
     pr.add_argument("--format", choices=["table", "csv", "json"], default="table")
     pr.add_argument("-v", "--verbose", action="store_true", help="all probabilities in the table")
+    pr.add_argument("--phase", default="auto", choices=["auto", *PHASES],
+                    help="sample phase for every file (default auto: the file's ##STATE, else inferred gas/condensed)")
     pr.set_defaults(func=cmd_predict)
 
     for module in COMMAND_MODULES:

@@ -124,3 +124,18 @@ def test_evaluate_folder_with_smiles_csv_reports_phases(phase_bundle, tmp_path, 
     from PIL import Image
 
     assert Image.open(rel).size[0] > 300
+
+
+def test_predict_takes_a_phase(phase_bundle, tmp_path, capsys):
+    from core.bundle import save_bundle
+    from core.cli import main
+
+    model = save_bundle(phase_bundle[0].bundle, tmp_path / "model")
+    f = _jdx(tmp_path / "k.jdx", "SOLID (KBr PELLET)")
+    assert main(["predict", str(f), "--model", str(model), "--format", "json"]) == 0
+    auto = json.loads(capsys.readouterr().out)[0]
+    assert (auto["phase"], auto["phase_source"]) == ("kbr", "file")
+    assert main(["predict", str(f), "--model", str(model), "--format", "json", "--phase", "mull"]) == 0
+    user = json.loads(capsys.readouterr().out)[0]
+    assert (user["phase"], user["phase_source"]) == ("mull", "user")
+    assert user["probabilities"] != auto["probabilities"]  # the Nujol bands are masked now
