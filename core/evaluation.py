@@ -11,7 +11,7 @@ from core.bundle import ModelBundle, make_bundle
 from core.dataset import Dataset
 from core.metrics import evaluate_predictions
 from core.patterns import PatternSet, compute_patterns
-from core.training import TrainConfig, Trainer, TrainEvent, TrainResult, train_ensemble
+from core.training import EnsembleTrainer, TrainConfig, TrainEvent, TrainResult, train_ensemble
 
 
 class EvaluationError(ValueError):
@@ -49,7 +49,7 @@ class TrainedModel:
 
 def train_bundle(ds: Dataset, config: TrainConfig, seeds: list[int], record: dict,
                  callback: Callable[[TrainEvent], None] | None = None,
-                 trainer_hook: Callable[[Trainer], None] | None = None) -> TrainedModel:
+                 trainer_hook: Callable[[EnsembleTrainer], None] | None = None) -> TrainedModel:
     """Train an ensemble, tune thresholds (per the recipe), evaluate on the test split and
     compute the step-1 patterns to store with the model."""
     results = train_ensemble(ds, seeds, config, callback=callback, trainer_hook=trainer_hook)
