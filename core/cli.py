@@ -137,12 +137,13 @@ def cmd_train(args) -> int:
 
     def on_event(e):
         if e.kind == "batch":
-            bar.update(e.batch, e.n_batches, f"seed {e.seed} epoch {e.epoch} loss {e.train_loss:.3f} "
+            bar.update(e.batch, e.n_batches, f"{e.active}/{e.members} members epoch {e.epoch} loss {e.train_loss:.3f} "
                        f"({e.eta:.0f} s left in epoch)")
         else:
-            bar.update(e.n_batches, e.n_batches, f"seed {e.seed} epoch {e.epoch} train {e.train_loss:.4f} "
+            bar.update(e.n_batches, e.n_batches, f"{e.active}/{e.members} members epoch {e.epoch} "
+                       f"train {e.train_loss:.4f} "
                        f"val {e.val_loss:.4f} molF1 {e.val_metrics['val_molecular_f1']:.3f} "
-                       f"best {e.best_epoch}; at least {e.eta:.0f} s left for this seed", force=not bar.tty)
+                       f"best {e.best_epoch}; at least {e.eta:.0f} s left", force=not bar.tty)
 
     trained = train_bundle(ds, config, seeds, {"recipe": args.recipe, "config": vars(config),
                                                "dataset": Path(args.dataset).name}, callback=on_event)
@@ -154,7 +155,7 @@ def cmd_train(args) -> int:
     print(_phases_table(trained.report["phases"]))
     results = trained.results
     print(f"saved {args.out} ({len(results)} members, epochs {[r.best_epoch for r in results]}, "
-          f"{sum(r.seconds for r in results):.0f} s)")
+          f"{max(r.seconds for r in results):.0f} s)")
     return EXIT_OK
 
 

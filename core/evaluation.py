@@ -15,7 +15,7 @@ from core.novelty import NoveltyError, fit_for_dataset
 from core.phase_infer import fit_phase_inference
 from core.preprocess import InputConfig
 from core.patterns import PatternSet, compute_patterns
-from core.training import TrainConfig, Trainer, TrainEvent, TrainResult, train_ensemble
+from core.training import EnsembleTrainer, TrainConfig, TrainEvent, TrainResult, train_ensemble
 
 
 class EvaluationError(ValueError):
@@ -61,7 +61,7 @@ class TrainedModel:
 
 def train_bundle(ds: Dataset, config: TrainConfig, seeds: list[int], record: dict,
                  callback: Callable[[TrainEvent], None] | None = None,
-                 trainer_hook: Callable[[Trainer], None] | None = None) -> TrainedModel:
+                 trainer_hook: Callable[[EnsembleTrainer], None] | None = None) -> TrainedModel:
     """Train an ensemble on the recipe's input preparation, then (per the recipe) tune
     thresholds or calibrate the probabilities on the validation split, fit the gas/condensed
     phase inference, evaluate on the test split and compute the step-1 patterns."""

@@ -18,7 +18,7 @@ from core.training import (EnsembleTrainer, TrainConfig, Trainer, augment_batch,
                            train_ensemble, weighted_bce)
 from conftest import synthetic_dataset
 
-CFG = TrainConfig(max_epochs=3, patience=10, batch_size=16, augment=True)
+CFG = TrainConfig(max_epochs=3, patience=10, batch_size=16, augment=True, threads=1)
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +118,7 @@ def test_extra_input_channels_in_single_and_stacked_networks():
 def test_training_with_a_mask_channel(tiny):
     x2 = np.stack([tiny.spectra, (tiny.spectra > 0.05).astype(np.float32)], axis=1)
     ds2 = replace(tiny, spectra=x2)
-    results = train_ensemble(ds2, [0, 1], TrainConfig(max_epochs=2, batch_size=32, augment=True))
+    results = train_ensemble(ds2, [0, 1], TrainConfig(max_epochs=2, batch_size=32, augment=True, threads=1))
     assert results[0].model.cfg.in_channels == 2 and len(results) == 2
     xb = torch.from_numpy(x2[:6])
     aug = augment_batch(xb, torch.Generator().manual_seed(0))
@@ -146,7 +146,7 @@ def float64():
 
 def test_members_are_independent_and_stop_on_their_own(tiny, float64):
     ds = replace(synthetic_dataset(n=100, seed=3), spectra=synthetic_dataset(n=100, seed=3).spectra.astype(np.float64))
-    cfg = TrainConfig(max_epochs=8, patience=1, batch_size=16, augment=True, learning_rate=3e-3)
+    cfg = TrainConfig(max_epochs=8, patience=1, batch_size=16, augment=True, learning_rate=3e-3, threads=1)
     events = []
     together = EnsembleTrainer(ds, [0, 1, 7], cfg, callback=events.append).run()
     alone = [Trainer(ds, replace(cfg, seed=s)).run() for s in (0, 1, 7)]
@@ -180,13 +180,13 @@ def test_stop_keeps_every_members_best(tiny):
         if e.kind == "epoch" and e.epoch == 2:
             trainer.stop()
 
-    trainer = EnsembleTrainer(tiny, [0, 1], TrainConfig(max_epochs=50, patience=50, batch_size=16), callback=cb)
+    trainer = EnsembleTrainer(tiny, [0, 1], TrainConfig(max_epochs=50, patience=50, batch_size=16, threads=1), callback=cb)
     results = trainer.run()
     assert all(r.cancelled and len(r.history) == 2 and r.best_epoch in (1, 2) for r in results)
     assert seen[-1].kind == "epoch"
     hooked = []
     with pytest.raises(InterruptedError):
-        train_ensemble(tiny, [0, 1], TrainConfig(batch_size=16), trainer_hook=lambda t: (hooked.append(t), t.stop()))
+        train_ensemble(tiny, [0, 1], TrainConfig(batch_size=16, threads=1), trainer_hook=lambda t: (hooked.append(t), t.stop()))
     assert isinstance(hooked[0], EnsembleTrainer)
 
 
