@@ -256,10 +256,10 @@ def cmd_predict(args) -> int:
     elif args.format == "csv":
         w = csv.writer(sys.stdout)
         w.writerow(["file", "error", "present"] + [f"p_{n}" for n in names] + [f"sd_{n}" for n in names]
-                   + ["in_domain", "novelty", "phase"])
+                   + ["phase", "in_domain", "novelty"])
         for p in preds:
-            domain = ["" if p.in_domain is None else str(p.in_domain).lower(),
-                      "" if p.novelty is None else f"{p.novelty:.3f}", p.phase]
+            domain = [p.phase, "" if p.in_domain is None else str(p.in_domain).lower(),
+                      "" if p.novelty is None else f"{p.novelty:.3f}"]
             if p.ok:
                 w.writerow([p.source, "", ";".join(n for n, f in zip(names, p.present) if f)]
                            + [f"{v:.4f}" for v in p.mean] + [f"{v:.4f}" for v in p.std] + domain)
