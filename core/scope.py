@@ -13,5 +13,5 @@ def model_scope(bundle) -> str:
     return (f"Covers organic molecules (carbon compounds with C-H, C-C or C-halogen bonds), "
             f"{len(bundle.group_names)} functional groups ({', '.join(bundle.group_names)}), "
             f"mid-infrared spectra over {grid.start:.0f}-{grid.stop:.0f} cm-1, trained on "
-            f"{', '.join(phases)}-phase spectra. Inorganic molecules (CO2, water, ammonia, SO2, ...), "
+            f"spectra of these phases: {', '.join(phases)}. Inorganic molecules (CO2, water, ammonia, SO2, ...), "
             f"other phases and other spectroscopies are outside it: {novelty}.")
