@@ -20,7 +20,7 @@ from irgroups_gui._qt.patterns_view import PatternsView
 from irgroups_gui._qt.probability_panel import ProbabilityPanel
 from irgroups_gui._qt.training_tab import TrainingTab
 from irgroups_gui._qt.worker import Worker, thread_worker
-from irgroups_gui.jobs import classify_paths, load_model
+from irgroups_gui.jobs import classify_paths, explainer_for, load_model
 from irgroups_gui.session import Session
 
 CHUNK = 32
@@ -35,8 +35,9 @@ class MainWindow(QMainWindow):
         self.resize(1400, 900)
         self.setAcceptDrops(True)
         self.settings = settings or QSettings("IR Groups", "IR Groups")
-        self.session = Session()
         self._workers: set[Worker] = set()
+        self.session = Session(run_job=self._run_job)
+        self.session.job_failed.connect(self.status)
         self._queue: list[int] = []
         self._classifying = False
 
@@ -136,6 +137,13 @@ class MainWindow(QMainWindow):
         worker.start()
         return worker
 
+    def _run_job(self, job, on_result, on_error) -> None:
+        """The session's JobRunner: every job in a worker thread, results on the GUI thread."""
+        w = thread_worker(job)
+        w.returned.connect(on_result)
+        w.errored.connect(on_error)
+        self._start(w)
+
     # ---------------------------------------------------------------- model
     def load_model(self, path: str | None = None) -> Worker:
         w = thread_worker(load_model, path)
@@ -149,9 +157,9 @@ class MainWindow(QMainWindow):
             self.load_model(path)
 
     def _use_trained(self, trained) -> None:
-        from core.explain import Explainer
-
-        self.session.set_model(trained.bundle, Explainer(trained.bundle), trained.patterns)
+        self._run_job(lambda: explainer_for(trained.bundle),
+                      lambda explainer: self.session.set_model(trained.bundle, explainer, trained.patterns),
+                      lambda msg: self.status(f"Could not use the trained model: {msg}"))
         self.tabs.setCurrentIndex(0)
 
     def _model_ready(self) -> None:
