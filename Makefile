@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	@$(PY) -m irgroups_gui.syscheck
 	$(VENV)/bin/irgroups-gui
 
 test: $(STAMP)

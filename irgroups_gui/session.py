@@ -1,13 +1,15 @@
 """The app's document: loaded spectra with their predictions, and the current model."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from irgroups_gui.events import Signal
+from irgroups_gui.jobs import explanation_terms
 from irgroups_gui.selection import Selection
 
 if TYPE_CHECKING:  # torch-backed types: imported by the loader thread, not at start-up
@@ -15,6 +17,21 @@ if TYPE_CHECKING:  # torch-backed types: imported by the loader thread, not at s
     from core.classify import Prediction
     from core.explain import Explainer
     from core.patterns import PatternSet
+
+
+JobRunner = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[str], None]], None]
+"""run(job, on_result, on_error): runs job() somewhere and calls exactly one of the callbacks
+on the caller's (GUI) thread. The app passes a worker-thread runner; the default runs inline."""
+
+
+def run_inline(job: Callable[[], Any], on_result: Callable[[Any], None], on_error: Callable[[str], None]) -> None:
+    """A JobRunner for scripts and tests without an event loop: run now, on this thread."""
+    try:
+        result = job()
+    except Exception as exc:  # same contract as the worker: one line, no traceback
+        on_error(str(exc) or type(exc).__name__)
+        return
+    on_result(result)
 
 
 @dataclass
@@ -38,9 +55,11 @@ class Entry:
 
 
 class Session:
-    """Owns the entries and the model; emits when either changes."""
+    """Owns the entries and the model; emits when either changes. Evidence terms are computed
+    by `run_job` (a worker thread in the app): `terms()` never blocks; `terms_ready` says when
+    the terms of an entry arrived."""
 
-    def __init__(self) -> None:
+    def __init__(self, run_job: JobRunner = run_inline) -> None:
         self.entries: list[Entry] = []
         self.bundle: ModelBundle | None = None
         self.explainer: Explainer | None = None
@@ -50,7 +69,13 @@ class Session:
         self.entry_updated = Signal()  # (index)
         self.entries_cleared = Signal()
         self.model_changed = Signal()
+        self.terms_ready = Signal()  # (index): terms of that entry are now in the cache
+        self.job_failed = Signal()  # (one-line message)
+        self._run_job = run_job
         self._terms_cache: dict[int, np.ndarray] = {}
+        self._terms_running: int | None = None  # entry whose terms a job is computing
+        self._terms_wanted: int | None = None  # entry asked for while that job runs
+        self._generation = 0  # bumped when the model or the list changes: older results are stale
 
     # ---------------------------------------------------------------- entries
     def add_paths(self, paths: list[str]) -> list[int]:
@@ -78,6 +103,7 @@ class Session:
 
     def clear(self) -> None:
         self.entries = []
+        self._generation += 1
         self._terms_cache.clear()
         self.selection.update(entry=None, overlay=(), channel=None, position=None, region=None)
         self.entries_cleared.emit()
@@ -99,16 +125,50 @@ class Session:
     def set_model(self, bundle: ModelBundle, explainer: Explainer, patterns: PatternSet | None) -> None:
         """Switch models; predictions made with the previous model are dropped (re-run them)."""
         self.bundle, self.explainer, self.patterns = bundle, explainer, patterns
+        self._generation += 1
         self._terms_cache.clear()
         for e in self.entries:
             e.prediction = None
         self.model_changed.emit()
 
     def terms(self, index: int) -> np.ndarray | None:
-        """(members, groups, channels, positions) evidence terms of a classified entry (cached)."""
+        """(members, groups, channels, positions) evidence terms of a classified entry if they
+        are ready; otherwise asks a job for them (never computes here) and returns None. Listen
+        to `terms_ready` to redraw when they arrive."""
+        if index not in self._terms_cache and self._explainable(index):
+            self._request_terms(index)
+        return self._terms_cache.get(index)
+
+    def _explainable(self, index: int) -> bool:
         e = self.entries[index] if 0 <= index < len(self.entries) else None
-        if e is None or self.explainer is None or e.prediction is None or not e.prediction.ok:
-            return None
-        if index not in self._terms_cache:
-            self._terms_cache[index] = self.explainer.terms(e.prediction.model_input)
-        return self._terms_cache[index]
+        return self.explainer is not None and e is not None and e.prediction is not None and e.prediction.ok
+
+    def _request_terms(self, index: int) -> None:
+        """One job at a time: a request made while one runs replaces any earlier waiting one."""
+        if self._terms_running is not None:
+            if self._terms_running != index:
+                self._terms_wanted = index
+            return
+        self._terms_running = index
+        explainer, prediction, generation = self.explainer, self.entries[index].prediction, self._generation
+
+        def done(terms: np.ndarray) -> None:
+            self._terms_running = None
+            fresh = (generation == self._generation and index < len(self.entries)
+                     and self.entries[index].prediction is prediction)
+            if fresh and index == self.selection.entry:  # stale or no longer shown: dropped
+                self._terms_cache[index] = terms
+                self.terms_ready.emit(index)
+            self._next_terms()
+
+        def failed(message: str) -> None:
+            self._terms_running = None
+            self.job_failed.emit(f"Could not compute the evidence: {message}")
+            self._next_terms()
+
+        self._run_job(lambda: explanation_terms(explainer, prediction.model_input), done, failed)
+
+    def _next_terms(self) -> None:
+        wanted, self._terms_wanted = self._terms_wanted, None
+        if wanted is not None and wanted == self.selection.entry:
+            self.terms(wanted)

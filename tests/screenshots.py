@@ -51,6 +51,7 @@ def classified_nitrile(app, w) -> None:
     g = group_index("nitriles")
     ex = w.session.explainer
     pos = int(ex.fields.positions_seeing(2240.0)[1])
+    wait(app, lambda: w.session.terms(sel.entry) is not None)
     channel = int(abs(w.session.terms(sel.entry)[0, g, :, pos]).argmax())
     sel.update(group=g, channel=channel, position=pos, region=(2250.0, 2250.0))
     pump(app)

@@ -73,6 +73,7 @@ class HeatmapViews:
         session.model_changed.connect(self.redraw)
         session.entry_updated.connect(lambda i: self.redraw() if i == session.selection.entry else None)
         session.entries_cleared.connect(self.redraw)
+        session.terms_ready.connect(lambda i: self.redraw() if i == session.selection.entry else None)
 
     def _geometry(self) -> tuple[float, float, float]:
         rf = self.session.explainer.fields
@@ -101,7 +102,8 @@ class HeatmapViews:
         entry = self.session.current()
         if terms is None:
             self.evidence.show(None, x0, width)
-            self.evidence.plot.setTitle("evidence: select a classified spectrum")
+            waiting = entry is not None and entry.status == "ok"
+            self.evidence.plot.setTitle("evidence: computing…" if waiting else "evidence: select a classified spectrum")
             self.bars.setOpts(x=[], height=[])
             self.info.setText("")
         else:
@@ -109,7 +111,8 @@ class HeatmapViews:
             self.evidence.plot.setTitle(f"evidence for {entry.name} (member {m + 1})")
             ev = ex.evidence(None, sel.group, terms, entry.prediction.phase)
             per_window = ev.per_window
-            colours = [pg.mkBrush(*(theme.PRESENT if v >= 0 else theme.ABSENT)) for v in per_window]
+            present, absent = pg.mkBrush(*theme.PRESENT), pg.mkBrush(*theme.ABSENT)
+            colours = [present if v >= 0 else absent for v in per_window]
             self.bars.setOpts(x=ex.fields.centre, height=per_window, width=d * 0.9, brushes=colours, pen=None)
             kind = "calibrated logit" if ex.bundle.calibration is not None else "mean logit"
             self.info.setText(f"{kind} {ev.logit:+.2f} = Σ evidence {ev.terms.sum():+.2f} + bias {ev.bias:+.2f}")

@@ -25,7 +25,7 @@ from irgroups_gui._qt.similar_view import SimilarView
 from irgroups_gui._qt.training_tab import TrainingTab
 from irgroups_gui._qt.worker import Worker, thread_worker
 from irgroups_gui.export import write_predictions
-from irgroups_gui.jobs import classify_paths, load_model
+from irgroups_gui.jobs import classify_paths, explainer_for, load_model
 from irgroups_gui.model_info import model_line
 from irgroups_gui.phase_jobs import reclassify
 from irgroups_gui.session import Session
@@ -45,8 +45,9 @@ class MainWindow(QMainWindow):
         self.resize(1400, 900)
         self.setAcceptDrops(True)
         self.settings = settings or QSettings("IR Groups", "IR Groups")
-        self.session = Session()
         self._workers: set[Worker] = set()
+        self.session = Session(run_job=self._run_job)
+        self.session.job_failed.connect(self.status)
         self._queue: list[int] = []
         self._classifying = False
         self.model_path = model_path  # folder of the model in use; None: the default model
@@ -158,6 +159,13 @@ class MainWindow(QMainWindow):
         worker.start()
         return worker
 
+    def _run_job(self, job, on_result, on_error) -> None:
+        """The session's JobRunner: every job in a worker thread, results on the GUI thread."""
+        w = thread_worker(job)
+        w.returned.connect(on_result)
+        w.errored.connect(on_error)
+        self._start(w)
+
     # ---------------------------------------------------------------- model
     def load_model(self, path: str | None = None) -> Worker:
         w = thread_worker(load_model, path)
@@ -174,10 +182,10 @@ class MainWindow(QMainWindow):
         return self.load_model(None)
 
     def _use_trained(self, trained) -> None:
-        from core.explain import Explainer
-
         self.model_path = trained.bundle.path or None
-        self.session.set_model(trained.bundle, Explainer(trained.bundle), trained.patterns)
+        self._run_job(lambda: explainer_for(trained.bundle),
+                      lambda explainer: self.session.set_model(trained.bundle, explainer, trained.patterns),
+                      lambda msg: self.status(f"Could not use the trained model: {msg}"))
         self.tabs.setCurrentIndex(0)
 
     def _trained_saved(self, path: str) -> None:

@@ -47,7 +47,7 @@ def main() -> None:
     shown, ready = startup([str(bundle / "irgroups-gui")])
     print(f"bundled app: window visible after {shown:.2f} s, default model loaded after {ready:.2f} s")
     print(f"bundle size: {size_mb(bundle):.0f} MB unpacked")
-    for archive in sorted((ROOT / "dist").glob("irgroups-*.tar.gz")):
+    for archive in sorted((ROOT / "dist").glob("irgroups-*.tar.*")):
         print(f"archive {archive.name}: {archive.stat().st_size / 2**20:.0f} MB")
 
 
