@@ -128,7 +128,9 @@ def _standard_mass(symbol: str) -> float:
 def _is_isotope(tokens: list[tuple[str, str]], i: int, awaiting_count: bool) -> bool:
     """A number standing before a symbol it touches ('13C', '[13C]', 'C H3 13C H3'), where no
     count is awaited, and close to that element's mass is a mass number, not a count."""
-    if awaiting_count or i + 1 >= len(tokens) or tokens[i + 1][0] != "el" or (i and tokens[i - 1][0] not in ("gap", "open")):
+    touches_symbol = i + 1 < len(tokens) and tokens[i + 1][0] == "el"
+    stands_alone = i == 0 or tokens[i - 1][0] in ("gap", "open")
+    if awaiting_count or not touches_symbol or not stands_alone:
         return False
     symbol = _HYDROGEN_ISOTOPES.get(tokens[i + 1][1], tokens[i + 1][1])
     return symbol in _SYMBOLS and abs(int(tokens[i][1]) - _standard_mass(symbol)) <= 4
