@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from core.preprocess import to_absorbance, to_wavenumber
+from core.preprocess import to_absorbance, to_wavenumber, y_unit_kind
 from core.readers import units as U
 from core.spectrum import Spectrum, SpectrumReadError
 
@@ -90,7 +90,7 @@ def _units(s: Spectrum) -> str | None:
         return "x is a data-point index, not wavenumbers (an interferogram or a raw export)"
     if s.y_units in _REFUSED_Y:
         return _REFUSED_Y[s.y_units]
-    if s.y_units not in READABLE_Y:
+    if s.y_units not in READABLE_Y and y_unit_kind(s.y_units) is None:
         return f"y units {s.y_units!r} are not absorbance or transmittance"
     return None
 
@@ -131,7 +131,8 @@ def _absorbance(s: Spectrum) -> tuple[np.ndarray, np.ndarray]:
 def _flat(s: Spectrum) -> str | None:
     _, a = _absorbance(s)
     span = float(np.ptp(a))
-    if span < FLAT_ABSORBANCE or span < FLAT_ABSORBANCE * float(np.max(np.abs(a))):
+    absolute = y_unit_kind(s.y_units) != "absorptivity"  # absorptivities have their own scale
+    if (absolute and span < FLAT_ABSORBANCE) or span <= FLAT_ABSORBANCE * float(np.max(np.abs(a))):
         return f"flat: absorbance varies by only {span:.2g} over the spectrum"
     return None
 

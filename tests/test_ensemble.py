@@ -218,7 +218,7 @@ def test_model_files_keep_the_member_layout(tmp_path, small_bundle, small_datase
 def test_default_model_loads_unchanged_and_predicts_in_one_pass(small_dataset):
     bundle = load_bundle(default_model_path())
     assert len(bundle.members) == 10 and bundle.stacked.members == 10
-    x = small_dataset.spectra[:5]
+    x = bundle.network_input(small_dataset.spectra[:5], small_dataset.valid[:5], [""] * 5, ["gas"] * 5)
     loop = np.stack([predict_logits(m, x) for m in bundle.members])
     np.testing.assert_allclose(bundle.member_logits(x), loop, rtol=1e-5, atol=1e-5)
     terms = Explainer(bundle).terms(x[1])

@@ -186,6 +186,6 @@ def test_multi_spectrum_file_expands_into_one_entry_per_spectrum(qtbot, window, 
     qtbot.waitUntil(lambda: len(window.session.entries) == 4 and
                     all(e.status != "pending" for e in window.session.entries), timeout=60000)
     names = [e.name for e in window.session.entries]
-    assert names[:2] == ["group.spg #1", "good0"] and sorted(names[2:]) == ["group.spg #2", "group.spg #3"]
+    assert names[:2] == ["group.spg #1", "test"] and sorted(names[2:]) == ["group.spg #2", "group.spg #3"]
     assert all(e.status == "ok" for e in window.session.entries)
     assert window.files.count() == 4

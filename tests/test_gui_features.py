@@ -150,8 +150,8 @@ def test_use_trained_model_then_back_to_default(qtbot, window, tmp_path, small_b
     bundle.path = ""
     trained = types.SimpleNamespace(bundle=bundle, patterns=window.session.patterns)
     window.training.trained = trained
-    window.training.use_model.emit(trained)
-    assert "trained in this session" in window.model_label.text()
+    window.training.use_model.emit(trained)  # the explainer is built in a worker
+    qtbot.waitUntil(lambda: "trained in this session" in window.model_label.text(), timeout=20000)
     assert "not saved yet" in window.card.text.toPlainText()
     assert window.card.default.isEnabled()
     window.training.save_to(tmp_path / "mine")
@@ -290,7 +290,7 @@ def test_units_toggles_micrometres_and_transmittance(qtbot, window, tmp_path):
 def test_menus_shortcuts_next_file_and_help(qtbot, window, tmp_path):
     _classified(qtbot, window, tmp_path)
     titles = [a.text() for a in window.menuBar().actions()]
-    assert titles == ["&File", "&View", "&Help"]
+    assert titles == ["&File", "&View", "&Library", "&Help"]
     keys = {a.text(): a.shortcut().toString() for a in window.actions_list}
     assert keys["Next file"] == "Ctrl+Down" and keys["Export figure as PNG…"] == "Ctrl+E"
     window.files.setCurrentRow(0)

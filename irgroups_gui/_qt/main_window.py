@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self.statusBar().addPermanentWidget(self.progress)
         self.actions_list: list[QAction] = build_menus(self)
-        self.menuBar().addMenu(self.similar.menu)
+        self.menuBar().insertMenu(self.menuBar().actions()[-1], self.similar.menu)  # before Help
         self._refresh_recent()
         self.session.model_changed.connect(self._model_ready)
         self.status("Loading the model…")

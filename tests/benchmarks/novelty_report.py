@@ -118,8 +118,9 @@ def quant_ir_report(bundle, files, ds) -> None:
               f"molecular F1 {molecular_f1(y, yhat):.3f}, perfection {molecular_perfection(y, yhat):.3f} "
               f"(target F1 >= 0.85)")
     if same:
+        x_in = ds.model_input(bundle.input_config)
         idx = [i for i, _ in same]
-        gas = bundle.decide(bundle.predict(ds.spectra[idx])[0])
+        gas = bundle.decide(bundle.predict(x_in[idx], [ds.phases[i] for i in idx])[0])
         y = ds.labels[idx]
         print(f"  the same compounds in the NIST gas set (n = {len(idx)}, {np.mean(ds.split[idx] == 0):.0%} of them in "
               f"training): molecular F1 {molecular_f1(y, gas):.3f} on the gas-set spectra, "
@@ -134,9 +135,10 @@ def compare_candidates(bundle, ds, keep, public_inorganic) -> None:
 
     from core.novelty import fit_novelty, member_latents
 
-    train = ds.spectra[keep & (ds.split == 0)]
-    queries = (ds.spectra[keep & (ds.split == 1)], ds.spectra[keep & (ds.split == 2)],
-               np.concatenate([public_inorganic, ds.spectra[~keep]]))  # val, test, inorganic
+    x_in = ds.model_input(bundle.input_config)
+    train = x_in[keep & (ds.split == 0)]
+    queries = (x_in[keep & (ds.split == 1)], x_in[keep & (ds.split == 2)],
+               np.concatenate([public_inorganic, x_in[~keep]]))  # val, test, inorganic
 
     def knn(ref, q, k=5):
         d = (q ** 2).sum(1)[:, None] + (ref ** 2).sum(1)[None, :] - 2.0 * q @ ref.T
@@ -186,7 +188,7 @@ def main() -> None:
     from core.bundle import load_bundle
     from core.dataset import load_dataset
     from core.novelty import organic_mask
-    from core.preprocess import prepare
+    from core.classify import classify_spectra
     from core.resources import model_path
 
     bundle = load_bundle(model_path(args.model))
@@ -194,12 +196,13 @@ def main() -> None:
         raise SystemExit(f"{bundle.path}: no novelty files; run irgroups novelty fit first")
     ds = load_dataset(args.dataset)
     keep = organic_mask(ds.identifiers)
+    x_in = ds.model_input(bundle.input_config)
     print(f"model {bundle.path}; novelty: {bundle.novelty.info.get('method')}")
     for split, code in (("validation", 1), ("test", 2)):
-        inside = bundle.novelty.score(bundle, ds.spectra[keep & (ds.split == code)])[1]
+        inside = bundle.novelty.score(bundle, x_in[keep & (ds.split == code)])[1]
         print(f"organic {split} split: {inside.mean():.1%} of {inside.size} in domain"
               f"{' (target >= 93%)' if code == 2 else ''}")
-    scores, inside = bundle.novelty.score(bundle, ds.spectra[~keep])
+    scores, inside = bundle.novelty.score(bundle, x_in[~keep])
     print("inorganic molecules in the gas set (in the model's training data, left out of the novelty reference):")
     for i, s, f in zip(np.flatnonzero(~keep), scores, inside):
         print(f"  {ds.names[i]:24s} split {['train', 'val', 'test'][ds.split[i]]:5s} novelty {s:7.2f} "
@@ -211,7 +214,8 @@ def main() -> None:
     if args.compare:
         wanted = {_formula_key(f) for f in INORGANIC}
         public = [s for _, s, key, _ in files if key in wanted]
-        compare_candidates(bundle, ds, keep, prepare(public, bundle.grid))
+        public_in = np.stack([p.model_input for p in classify_spectra(public, bundle) if p.ok])
+        compare_candidates(bundle, ds, keep, public_in)
 
 
 if __name__ == "__main__":
