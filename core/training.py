@@ -326,7 +326,7 @@ def _keep_members(net: StackedIRCNN, opt: torch.optim.Adam,
     for old, new in zip(net.parameters(), small.parameters()):
         state = opt.state.get(old)
         if state:
-            new_opt.state[new] = {k: (v.view(net.members, -1)[keep].reshape(new.shape).clone() if v.dim() else v.clone())
+            new_opt.state[new] = {k: (v.view(net.members, -1)[keep].reshape(new.shape) if v.dim() else v).clone()
                                   for k, v in state.items()}
     return small, new_opt
 
