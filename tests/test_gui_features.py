@@ -131,13 +131,13 @@ def test_training_tab_progress_covers_the_whole_run_and_labels(qtbot):
 
     tab = TrainingTab()
     qtbot.addWidget(tab)
-    event = types.SimpleNamespace(seed=0, epoch=2, batch=5, n_batches=10)
-    tab.show_run_progress(event, seeds=2, max_epochs=20)
+    event = types.SimpleNamespace(epoch=2, batch=5, n_batches=10, active=3, members=3)
+    tab.show_run_progress(event, max_epochs=20)
     first = tab.progress.value() / tab.progress.maximum()
-    tab.show_run_progress(types.SimpleNamespace(seed=1, epoch=1, batch=0, n_batches=10), seeds=2, max_epochs=20)
+    tab.show_run_progress(types.SimpleNamespace(epoch=11, batch=0, n_batches=10, active=1, members=3), max_epochs=20)
     second = tab.progress.value() / tab.progress.maximum()
     assert 0 < first < 0.1 and second == pytest.approx(0.5)
-    assert "seed 2/2" in tab.progress.format()
+    assert "1/3 members training" in tab.progress.format()
     assert "LR decay" not in tab.recipe.toolTip() and "patience 10" in tab.recipe.toolTip()
     build = [b for b in tab.findChildren(type(tab.start_btn)) if b.text().startswith("Build")][0]
     texts = [a.text() for a in build.menu().actions()]

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayo
                                QHeaderView, QLabel, QLineEdit, QMenu, QMessageBox, QProgressBar, QPushButton,
                                QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from core.recipes import DEFAULT_RECIPE, RECIPES
 from irgroups_gui._qt import theme
 from irgroups_gui._qt.worker import Worker, thread_worker
 
@@ -61,7 +62,7 @@ class LossCurves(pg.PlotWidget):
     def __init__(self, parent=None):
         super().__init__(parent=parent)
         p = self.getPlotItem()
-        theme.style_plot(p, "epoch (all seeds in a row)", "weighted BCE loss")
+        theme.style_plot(p, "epoch (all members train together)", "weighted BCE loss")
         p.setTitle("training curves", size="10pt")  # also keeps the top tick label inside the widget
         p.addLegend(offset=(-10, 10))
         self.batch_curve = p.plot(pen=pg.mkPen(150, 170, 210, width=1), name="train, per batch (smoothed)")
@@ -129,16 +130,19 @@ class TrainingTab(QWidget):
         row.addWidget(choose)
         row.addWidget(build)
         self.recipe = QComboBox()
-        self.recipe.addItems(["improved", "paper"])
+        self.recipe.addItems(list(RECIPES))
+        self.recipe.setCurrentText(DEFAULT_RECIPE)
         self.recipe.setToolTip("paper: the published recipe (re-weighted BCE, Adam, early stopping with patience 5, "
                                "threshold 0.5); improved: + augmentation (shifts, noise, baseline tilt), "
-                               "patience 10, per-group thresholds tuned on the validation set")
+                               "patience 10, per-group thresholds tuned on the validation set; phase-aware: "
+                               "+ a mask channel for unmeasured and mulling-agent regions, intensity and shift "
+                               "augmentation, and calibrated probabilities (present = p >= 0.5)")
         self.seeds = QSpinBox(minimum=1, maximum=20, value=1)
         self.epochs = QSpinBox(minimum=1, maximum=1000, value=200)
         self.patience = QSpinBox(minimum=1, maximum=100, value=10)
         self.batch = QSpinBox(minimum=4, maximum=4096, value=64)
         self.lr = QDoubleSpinBox(decimals=5, minimum=1e-5, maximum=1.0, singleStep=1e-4, value=1e-3)
-        self.recipe.currentTextChanged.connect(lambda r: self.patience.setValue(10 if r == "improved" else 5))
+        self.recipe.currentTextChanged.connect(lambda r: self.patience.setValue(5 if r == "paper" else 10))
         form = QFormLayout()
         form.addRow("dataset", row)
         for label, w in (("recipe", self.recipe), ("seeds (ensemble members)", self.seeds), ("max epochs", self.epochs),
@@ -254,22 +258,20 @@ class TrainingTab(QWidget):
 
     def _on_event(self, e) -> None:
         self.curves.add(e)
-        seeds = self.job.seeds if self.job else 1
-        self.show_run_progress(e, seeds, self.epochs.value())
-        left = f", at least {e.eta:.0f} s left for this seed" if e.eta is not None else ""
+        self.show_run_progress(e, self.epochs.value())
+        left = f", at least {e.eta:.0f} s left" if e.eta is not None else ""
         if e.kind == "epoch":
             self.status.setText(
-                f"seed {e.seed + 1}/{seeds}, epoch {e.epoch}: train {e.train_loss:.4f}, validation {e.val_loss:.4f}, "
-                f"molecular F1 {e.val_metrics['val_molecular_f1']:.3f}, perfection "
-                f"{e.val_metrics['val_perfection']:.3f} (best epoch {e.best_epoch}){left}")
+                f"epoch {e.epoch}, {e.active}/{e.members} members training: train {e.train_loss:.4f}, "
+                f"validation {e.val_loss:.4f}, molecular F1 {e.val_metrics['val_molecular_f1']:.3f}, perfection "
+                f"{e.val_metrics['val_perfection']:.3f} (members' mean; latest best epoch {e.best_epoch}){left}")
 
-    def show_run_progress(self, e, seeds: int, max_epochs: int) -> None:
-        """One bar for the whole run: every seed's epoch budget in a row (a seed that stops
-        early jumps to the next seed's share)."""
-        per_seed = max_epochs * e.n_batches
-        self.progress.setMaximum(seeds * per_seed)
-        self.progress.setValue(min(e.seed, seeds - 1) * per_seed + (e.epoch - 1) * e.n_batches + e.batch)
-        self.progress.setFormat(f"seed {e.seed + 1}/{seeds}, epoch {e.epoch}/{max_epochs}")
+    def show_run_progress(self, e, max_epochs: int) -> None:
+        """One bar for the whole run: all members train together, so the run's epoch budget
+        (the run ends sooner when every member has stopped early)."""
+        self.progress.setMaximum(max_epochs * e.n_batches)
+        self.progress.setValue((e.epoch - 1) * e.n_batches + e.batch)
+        self.progress.setFormat(f"epoch {e.epoch}/{max_epochs}, {e.active}/{e.members} members training")
 
     def _finished(self, trained) -> None:
         self.trained = trained

@@ -110,8 +110,8 @@ def quant_ir_report(bundle, files, ds) -> None:
             if f"{cas}.jdx" in where:
                 same.append((where[f"{cas}.jdx"], p.present))
         print(f"  {path.name:32s} {s.meta.get('MOLFORM', ''):22s} novelty {p.novelty or float('nan'):6.2f} "
-              f"{'exact' if labels is not None and list(p.present) == labels else '     '} "
-              f"{', '.join(n for n, f in zip(bundle.group_names, p.present) if f)}")
+              f"{'exact' if p.ok and labels is not None and list(p.present) == labels else '     '} "
+              f"{', '.join(n for n, f in zip(bundle.group_names, p.present) if f) if p.ok else 'refused: ' + p.error}")
     if rows:
         y, yhat = np.array([r[0] for r in rows]), np.array([r[1] for r in rows])
         print(f"  organic Quant-IR files (structures from the names): n = {len(rows)}, "
