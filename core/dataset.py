@@ -4,8 +4,6 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from core import __version__
-from core.groups import GROUPS, GROUP_NAMES, formula_verdict, label_mol, mol_from_identifier
+from core.h5file import atomic_h5, write_common
+from core.groups import GROUP_NAMES, formula_verdict, label_mol, mol_from_identifier
 from core.io import csv_rows, expand_paths, iter_zip_spectra, read_spectra
 from core.phase import CONDENSED, PHASES, phase_from_state
 from core.preprocess import (DEFAULT_GRID, Grid, InputConfig, measured_mask, model_input, normalise, resample_batch,
@@ -317,32 +316,15 @@ def save_dataset(ds: Dataset, path: str | Path) -> None:
     """Write atomically: a temporary file in the same folder, then rename."""
     import h5py
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".h5.tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        with h5py.File(tmp, "w") as f:
-            f.create_dataset("spectra", data=ds.spectra, compression="gzip", compression_opts=4)
-            f.create_dataset("labels", data=ds.labels)
-            f.create_dataset("split", data=ds.split)
-            f.create_dataset("wavenumbers", data=ds.grid.x)
-            str_dt = h5py.string_dtype()
-            f.create_dataset("valid", data=ds.valid.astype(np.uint8), compression="gzip", compression_opts=4)
-            for key, values in (("ids", ds.ids), ("names", ds.names), ("identifiers", ds.identifiers),
-                                ("phases", ds.phases), ("states", ds.states)):
-                f.create_dataset(key, data=np.array(values, dtype=object), dtype=str_dt)
-            f.attrs["format"] = "irgroups-dataset"
-            f.attrs["format_version"] = 2
-            f.attrs["grid"] = json.dumps(ds.grid.to_dict())
-            f.attrs["groups"] = json.dumps([{"name": g.name, "smarts": g.smarts} for g in GROUPS
-                                            if g.name in ds.group_names])
-            f.attrs["content_hash"] = ds.content_hash
-            f.attrs["provenance"] = json.dumps(ds.provenance)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_h5(path) as f:
+        f.create_dataset("spectra", data=ds.spectra, compression="gzip", compression_opts=4)
+        f.create_dataset("labels", data=ds.labels)
+        f.create_dataset("split", data=ds.split)
+        f.create_dataset("valid", data=ds.valid.astype(np.uint8), compression="gzip", compression_opts=4)
+        for key, values in (("ids", ds.ids), ("names", ds.names), ("identifiers", ds.identifiers),
+                            ("phases", ds.phases), ("states", ds.states)):
+            f.create_dataset(key, data=np.array(values, dtype=object), dtype=h5py.string_dtype())
+        write_common(f, ds.grid, ds.group_names, ds.content_hash, ds.provenance, "irgroups-dataset", 2)
 
 
 def _strings(f, key: str) -> list[str]:

@@ -10,9 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,8 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from core import __version__
+from core.h5file import atomic_h5, write_common
 from core.dataset import BuildReport, Dataset, iter_labelled, load_dataset, load_structures
-from core.groups import GROUPS, GROUP_NAMES
+from core.groups import GROUP_NAMES
 from core.preprocess import DEFAULT_GRID, Grid, normalise, resample_batch
 
 FORMAT = "irgroups-library"
@@ -163,34 +162,13 @@ def save_library(lib: Library, path: str | Path) -> None:
     """Write atomically: a temporary file in the same folder, then rename."""
     import h5py
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".h5.tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        with h5py.File(tmp, "w") as f:
-            f.create_dataset("spectra", data=lib.spectra.astype(np.float32), compression="gzip",
-                             compression_opts=4, shuffle=True)
-            f.create_dataset("labels", data=lib.labels.astype(np.uint8))
-            f.create_dataset("wavenumbers", data=lib.grid.x)
-            str_dt = h5py.string_dtype()
-            for key in _TEXT_FIELDS:
-                f.create_dataset(key, data=np.array(getattr(lib, key), dtype=object), dtype=str_dt)
-            f.attrs["format"] = FORMAT
-            f.attrs["format_version"] = FORMAT_VERSION
-            f.attrs["grid"] = json.dumps(lib.grid.to_dict())
-            f.attrs["groups"] = json.dumps([{"name": g.name, "smarts": g.smarts} for g in GROUPS
-                                            if g.name in lib.group_names])
-            f.attrs["content_hash"] = lib.content_hash
-            f.attrs["provenance"] = json.dumps(lib.provenance)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a library is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
+    with atomic_h5(path) as f:
+        f.create_dataset("spectra", data=lib.spectra.astype(np.float32), compression="gzip",
+                         compression_opts=4, shuffle=True)
+        f.create_dataset("labels", data=lib.labels.astype(np.uint8))
+        for key in _TEXT_FIELDS:
+            f.create_dataset(key, data=np.array(getattr(lib, key), dtype=object), dtype=h5py.string_dtype())
+        write_common(f, lib.grid, lib.group_names, lib.content_hash, lib.provenance, FORMAT, FORMAT_VERSION)
 
 def _strings(values) -> list[str]:
     return [v.decode() if isinstance(v, bytes) else str(v) for v in values]
