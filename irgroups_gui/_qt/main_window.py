@@ -450,9 +450,11 @@ class MainWindow(QMainWindow):
         if entry is None or entry.status != "ok":
             self.status("Select a classified spectrum first.", 5000)
             return False
+        terms = s.terms(s.selection.entry)
+        if terms is None:  # not back from the worker yet: one spectrum's terms take a few ms
+            terms = s.explainer.terms(entry.prediction.model_input)
         try:
-            html = report_html(entry, s.bundle, s.explainer, s.terms(s.selection.entry),
-                               render_png_bytes(self.figure_widgets()))
+            html = report_html(entry, s.bundle, s.explainer, terms, render_png_bytes(self.figure_widgets()))
             Path(path).write_text(html, encoding="utf-8")
         except OSError as exc:
             self.status(f"Could not write the report: {exc}")
