@@ -73,12 +73,10 @@ class InputConfig:
     """How resampled, normalised spectra become the network's input; stored in model.json
     so training and prediction do exactly the same.
 
-    baseline: 'none' or 'rubberband' (subtract the lower convex hull, renormalise).
     mask: add a second input channel, 1 where the sample was measured and the medium is
     transparent, 0 where the spectrum says nothing (outside the measured range, gaps,
     mulling-agent bands); the spectrum channel is zero there."""
 
-    baseline: str = "none"
     mask: bool = False
 
     @property
@@ -86,14 +84,14 @@ class InputConfig:
         return 2 if self.mask else 1
 
     def to_dict(self) -> dict:
-        return {"baseline": self.baseline, "mask": self.mask}
+        return {"mask": self.mask}
 
     @classmethod
     def from_dict(cls, d: dict | None) -> "InputConfig":
         d = d or {}
-        if d.get("baseline", "none") not in ("none", "rubberband"):
+        if d.get("baseline", "none") != "none":  # a baseline correction was measured and not adopted
             raise ValueError(f"unknown baseline {d.get('baseline')!r}")
-        return cls(str(d.get("baseline", "none")), bool(d.get("mask", False)))
+        return cls(bool(d.get("mask", False)))
 
 
 def to_wavenumber(x: np.ndarray, units: str, src: str = "") -> np.ndarray:
@@ -201,15 +199,14 @@ def model_input(spectra: np.ndarray, valid: np.ndarray, states: list[str], phase
     (n, L) for one channel, (n, 2, L) with the mask channel."""
     from core.phase import medium_bands
 
+    if not cfg.mask:
+        return np.ascontiguousarray(spectra, dtype=np.float32)
     keep = valid.copy()
     gx = grid.x
     for i, (state, phase) in enumerate(zip(states, phases)):
         for lo, hi in medium_bands(state, phase):
             keep[i] &= ~((gx >= lo) & (gx <= hi))
-    x = rubberband(spectra, keep if cfg.mask else valid) if cfg.baseline == "rubberband" else spectra
-    if not cfg.mask:
-        return np.ascontiguousarray(x, dtype=np.float32)
-    return np.stack([normalise(np.where(keep, x, 0.0)), keep.astype(np.float32)], axis=1)
+    return np.stack([normalise(np.where(keep, spectra, 0.0)), keep.astype(np.float32)], axis=1)
 
 
 def measured_mask(xs: list[np.ndarray], grid: Grid = DEFAULT_GRID, max_gap: float = 3.0) -> np.ndarray:
@@ -227,31 +224,3 @@ def measured_mask(xs: list[np.ndarray], grid: Grid = DEFAULT_GRID, max_gap: floa
             inside &= ~((gx > x[g]) & (gx < x[g + 1]))
         out[i] = inside
     return out
-
-
-def rubberband(batch: np.ndarray, valid: np.ndarray) -> np.ndarray:
-    """Each row minus its lower convex hull (the 'rubber band' baseline) over its valid
-    points, clipped at zero; rows are then renormalised to their maximum. Removes sloping
-    and offset baselines (scattering in pellets and mulls) and leaves bands intact."""
-    out = np.zeros_like(batch, dtype=np.float32)
-    idx = np.arange(batch.shape[1], dtype=float)
-    for i, (row, ok) in enumerate(zip(batch, valid)):
-        pts = np.flatnonzero(ok)
-        if len(pts) < 3:
-            continue
-        hull = _lower_hull(idx[pts], row[pts])
-        base = np.interp(idx[pts], idx[pts][hull], row[pts][hull])
-        out[i, pts] = np.clip(row[pts] - base, 0.0, None)
-    return normalise(out)
-
-
-def _lower_hull(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Indices (ascending x) of the lower convex hull of points sorted by x."""
-    from scipy.spatial import ConvexHull, QhullError
-
-    try:
-        v = ConvexHull(np.c_[x, y]).vertices  # counter-clockwise
-    except QhullError:  # all points on a line: the line is its own hull
-        return np.array([0, len(x) - 1])
-    v = np.roll(v, -int(np.argmin(x[v])))
-    return np.sort(v[:int(np.argmax(x[v])) + 1])
