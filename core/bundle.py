@@ -66,9 +66,11 @@ class ModelBundle:
             self._stacked = (key, StackedIRCNN.from_members(self.members).eval())
         return self._stacked[1]
 
-    def member_logits(self, x: np.ndarray) -> np.ndarray:
-        """(members, n, groups) logits for model-input spectra (n, grid.n), one pass for all members."""
-        return stacked_logits(self.stacked, np.asarray(x, dtype=np.float32)).numpy()
+    def member_logits(self, x: np.ndarray, phases: list[str] | None = None) -> np.ndarray:
+        """(members, n, groups) logits for model-input spectra (n, grid.n), one pass for all
+        members; `phases` choose the head of each spectrum in a model with phase heads."""
+        x = np.asarray(x, dtype=np.float32)
+        return stacked_logits(self.stacked, x, head=self.config.head_index(phases, len(x))).numpy()
 
     def network_input(self, spectra: np.ndarray, valid: np.ndarray, states: list[str],
                       phases: list[str]) -> np.ndarray:
@@ -77,7 +79,7 @@ class ModelBundle:
 
     def predict(self, x: np.ndarray, phases: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Probabilities (n, groups) and their spread across members (n, groups)."""
-        mean, members = self.probabilities(self.member_logits(x), phases)
+        mean, members = self.probabilities(self.member_logits(x, phases), phases)
         return mean, members.std(axis=0)
 
     def probabilities(self, logits: np.ndarray, phases: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -224,5 +226,5 @@ def make_bundle(results, dataset, record: dict, tune: bool = False) -> ModelBund
                          member_thresholds=np.stack([r.thresholds for r in results]))
     val = dataset.subset("val")
     if tune and len(val):
-        bundle.thresholds = tune_thresholds(val.labels, bundle.predict(val.spectra)[0])
+        bundle.thresholds = tune_thresholds(val.labels, bundle.predict(val.spectra, val.phases)[0])
     return bundle

@@ -13,15 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize
 
-from core.phase import CONDENSED
-
-PHASE_GROUPS = ("gas", "condensed")
-
-
-def phase_group(phase: str) -> str:
-    """The calibration group of a phase class: gas, or condensed (every other class,
-    including an unknown phase, since users' files that say nothing are mostly lab spectra)."""
-    return "gas" if phase == "gas" else "condensed"
+from core.phase import CONDENSED, PHASE_GROUPS, phase_group
 
 
 @dataclass

@@ -42,6 +42,14 @@ class ProgressLine:
             sys.stderr.write(text + "\n")
         sys.stderr.flush()
 
+    def note(self, text: str) -> None:
+        """Replace the bar with a line of text (a stage that has no batches to count)."""
+        if self.tty:
+            sys.stderr.write("\r" + f"{self.label}: {text}"[:120].ljust(120))
+        else:
+            sys.stderr.write(f"{self.label}: {text}\n")
+        sys.stderr.flush()
+
     def close(self) -> None:
         if self.tty:
             sys.stderr.write("\n")
@@ -146,7 +154,8 @@ def cmd_train(args) -> int:
                        f"best {e.best_epoch}; at least {e.eta:.0f} s left", force=not bar.tty)
 
     trained = train_bundle(ds, config, seeds, {"recipe": args.recipe, "config": vars(config),
-                                               "dataset": Path(args.dataset).name}, callback=on_event)
+                                               "dataset": Path(args.dataset).name}, callback=on_event,
+                           status=bar.note)
     bar.close()
     save_bundle(trained.bundle, args.out)
     save_patterns(trained.patterns, args.out)
@@ -208,7 +217,7 @@ def _write_reliability(bundle, ds, report: dict, out: Path) -> None:
     from core.calibration import expected_calibration_error, reliability_curve
     from core.figures import reliability_figure
 
-    raw = (1.0 / (1.0 + np.exp(-bundle.member_logits(ds.model_input(bundle.input_config))))).mean(axis=0)
+    raw = (1.0 / (1.0 + np.exp(-bundle.member_logits(ds.model_input(bundle.input_config), ds.phases)))).mean(axis=0)
     shown = report["probabilities"]
     ph = np.asarray(ds.phases)
     curves = {}

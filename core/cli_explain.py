@@ -52,7 +52,7 @@ def _explain_file(args, bundle, groups) -> int:
     if not pred.ok:
         raise CLIError(f"{pred.source}: {pred.error}")
     ex = Explainer(bundle)
-    terms = ex.terms(pred.model_input)
+    terms = ex.terms(pred.model_input, pred.phase)
     rf = ex.fields
     out = Path(args.out) if args.out else None
     if out:
@@ -78,7 +78,7 @@ def _explain_dataset(args, bundle, groups) -> int:
     from core import figures
     from core.cli import CLIError, ProgressLine
     from core.dataset import DatasetError, load_dataset
-    from core.explain import alignment_table, ensemble_consistency, top_patterns
+    from core.explain import alignment_table, ensemble_consistency, head_names, top_patterns
     from core.groups import GROUPS
 
     try:
@@ -91,31 +91,37 @@ def _explain_dataset(args, bundle, groups) -> int:
     out.mkdir(parents=True, exist_ok=True)
     fmts = _formats(args.format)
     bar = ProgressLine("figures")
-    total = 2 + 2 * len(groups)
+    heads = head_names(bundle)
+    total = 2 + (len(heads) + 1) * len(groups)
     x = ds.model_input(bundle.input_config)
     patterns = top_patterns(bundle.members[0], x, bundle.grid, args.top)
     figures.patterns_figure(patterns, bundle.grid.step, out, fmts)
-    rows = alignment_table(bundle, x, ds.labels)
+    default_head = bundle.config.head_of("unknown")  # the head users' files without a phase get
+    rows = alignment_table(bundle, x, ds.labels, default_head)
     figures.alignment_figure(rows, out, fmts)
     by_phase = _phase_alignment(bundle, ds, x, out, fmts)
     bar.update(2, total)
     for i, g in enumerate(groups):
-        figures.group_weights_figure(bundle, g, out, fmts)
+        for head, label in heads:
+            figures.group_weights_figure(bundle, g, out, fmts, head, label)
         name = bundle.group_names[g]
         lo, hi = next((gr.bands[0] for gr in GROUPS if gr.name == name), (500, 4000))
         pad = max(150.0, (hi - lo))
         figures.presence_figure(x[:, 0] if x.ndim == 3 else x, ds.labels, bundle, g, (lo - pad, hi + pad), out, fmts)
-        bar.update(3 + 2 * i, total, name)
+        bar.update(2 + (len(heads) + 1) * (i + 1), total, name)
     bar.close()
-    mean, sd = ensemble_consistency(bundle)
+    consistency = {}
+    for head, label in heads:
+        mean, sd = ensemble_consistency(bundle, head)
+        consistency[label or "all"] = {bundle.group_names[g]: {"mean": mean[g].round(4).tolist(),
+                                                               "sd": sd[g].round(4).tolist()} for g in groups}
     numbers = {
         "model": bundle.path, "dataset": str(args.dataset), "split": args.split, "n": len(ds),
         "alignment": rows, "alignment_by_phase": by_phase,
         "patterns": [{"channel": p.channel, "activation": p.activation.round(4).tolist(),
                       "spectrum_id": [ds.ids[i] for i in p.spectrum], "wn_lo": p.wn_lo.round(1).tolist(),
                       "wn_hi": p.wn_hi.round(1).tolist()} for p in patterns],
-        "consistency": {bundle.group_names[g]: {"mean": mean[g].round(4).tolist(), "sd": sd[g].round(4).tolist()}
-                        for g in groups},
+        "consistency": consistency if bundle.config.heads else consistency["all"],
     }
     (out / "explanation.json").write_text(json.dumps(numbers, indent=1))
     _write_alignment_csv(rows, out / "alignment.csv")
@@ -140,7 +146,7 @@ def _phase_alignment(bundle, ds, x: np.ndarray, out: Path, fmts) -> dict[str, li
         return {}
     tables = {}
     for phase, rows in parts.items():
-        tables[phase] = alignment_table(bundle, x[rows], ds.labels[rows])
+        tables[phase] = alignment_table(bundle, x[rows], ds.labels[rows], bundle.config.head_of(phase))
         _write_alignment_csv(tables[phase], out / f"alignment_{phase}.csv")
     ex = Explainer(bundle)
     curves = {}

@@ -11,6 +11,7 @@ from core.bundle import ModelBundle, make_bundle
 from core.dataset import Dataset
 from core.calibration import expected_calibration_error, fit_calibration
 from core.metrics import evaluate_predictions, group_metrics, phase_metrics
+from core.heads import can_fit_heads, fit_phase_heads
 from core.novelty import NoveltyError, fit_for_dataset
 from core.phase_infer import fit_phase_inference
 from core.preprocess import InputConfig
@@ -32,7 +33,7 @@ def evaluate_bundle(bundle: ModelBundle, ds: Dataset) -> dict:
         raise EvaluationError("dataset groups differ from the model's groups")
     if ds.grid != bundle.grid:
         raise EvaluationError(f"dataset grid {ds.grid} differs from the model's {bundle.grid}")
-    mean, probs = bundle.probabilities(bundle.member_logits(ds.model_input(bundle.input_config)), ds.phases)
+    mean, probs = bundle.probabilities(bundle.member_logits(ds.model_input(bundle.input_config), ds.phases), ds.phases)
     ens = evaluate_predictions(ds.labels, mean, bundle.thresholds, ds.group_names)
     member_t = bundle.member_thresholds if bundle.member_thresholds is not None else [bundle.thresholds] * len(probs)
     per = [evaluate_predictions(ds.labels, p, t, ds.group_names) for p, t in zip(probs, member_t)]
@@ -61,21 +62,40 @@ class TrainedModel:
 
 def train_bundle(ds: Dataset, config: TrainConfig, seeds: list[int], record: dict,
                  callback: Callable[[TrainEvent], None] | None = None,
-                 trainer_hook: Callable[[EnsembleTrainer], None] | None = None) -> TrainedModel:
-    """Train an ensemble on the recipe's input preparation, then (per the recipe) tune
-    thresholds or calibrate the probabilities on the validation split, fit the gas/condensed
-    phase inference, evaluate on the test split and compute the step-1 patterns."""
+                 trainer_hook: Callable[[EnsembleTrainer], None] | None = None,
+                 status: Callable[[str], None] | None = None) -> TrainedModel:
+    """Train an ensemble on the recipe's input preparation, then (per the recipe) fit phase
+    heads, tune thresholds or calibrate the probabilities on the validation split, fit the
+    gas/condensed phase inference, evaluate on the test split and compute the step-1 patterns.
+    `status` receives a line for each stage after the epochs."""
     input_config = InputConfig(mask=config.mask)
     prepared = replace(ds, spectra=ds.model_input(input_config))
-    results = train_ensemble(prepared, seeds, config, callback=callback, trainer_hook=trainer_hook)
+    trainers: list[EnsembleTrainer] = []
+
+    def hook(trainer: EnsembleTrainer) -> None:
+        trainers.append(trainer)
+        if trainer_hook:
+            trainer_hook(trainer)
+
+    results = train_ensemble(prepared, seeds, config, callback=callback, trainer_hook=hook)
+    val, train = ds.subset("val"), ds.subset("train")
+    if config.phase_heads and can_fit_heads(train.phases, val.phases) and not any(r.cancelled for r in results):
+        total = 2 * len(results)
+        if status:
+            status(f"fitting phase heads: 0/{total}")
+        models = fit_phase_heads([r.model for r in results], seeds[:len(results)],
+                                 (train.model_input(input_config), train.labels, train.phases),
+                                 (val.model_input(input_config), val.labels, val.phases),
+                                 progress=(lambda done, n: status(f"fitting phase heads: {done}/{n}")) if status else None,
+                                 stopping=lambda: any(t.stopping for t in trainers))
+        results = [replace(r, model=m) for r, m in zip(results, models)]
     trained_on = [p for p in dict.fromkeys(ds.subset("train").phases) if p != "unknown"]
     bundle = make_bundle(results, prepared, record | {"seeds": seeds[:len(results)], "dataset_hash": ds.content_hash,
                                                       "phases": trained_on},
                          tune=config.tune_thresholds and not config.calibrate)
     bundle.input_config = input_config
-    val, train = ds.subset("val"), ds.subset("train")
     if config.calibrate and len(val):
-        logits = bundle.member_logits(val.model_input(input_config)).mean(axis=0)
+        logits = bundle.member_logits(val.model_input(input_config), val.phases).mean(axis=0)
         bundle.calibration = fit_calibration(logits, val.labels, val.phases)
         bundle.thresholds = np.full(len(ds.group_names), 0.5)
         bundle.member_thresholds = np.full((len(results), len(ds.group_names)), 0.5)

@@ -92,26 +92,33 @@ def top_patterns(model: IRCNN, x: np.ndarray, grid: Grid, k: int = 100) -> list[
 
 
 # ---------------------------------------------------------------- step 2: weights
-def weight_map(model: IRCNN, group: int, positive_only: bool = False) -> np.ndarray:
-    """Dense weights of one group as (channels, positions); optionally only the positive part."""
-    w = model.dense_weights()[group]
+def weight_map(model: IRCNN, group: int, positive_only: bool = False, head: int = 0) -> np.ndarray:
+    """Dense weights of one group (of one head) as (channels, positions); optionally only the positive part."""
+    w = model.dense_weights(head)[group]
     return np.clip(w, 0, None) if positive_only else w
 
 
-def max_over_channels(model: IRCNN) -> np.ndarray:
+def max_over_channels(model: IRCNN, head: int = 0) -> np.ndarray:
     """(groups, positions): the largest weight over channels at each position (paper Fig. 6)."""
-    return model.dense_weights().max(axis=1)
+    return model.dense_weights(head).max(axis=1)
 
 
-def ensemble_consistency(bundle: ModelBundle) -> tuple[np.ndarray, np.ndarray]:
+def ensemble_consistency(bundle: ModelBundle, head: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Mean and standard deviation across members of the max-over-channels positive weight
     curves, each normalised to its own maximum per group: (groups, positions) twice."""
     curves = []
     for m in bundle.members:
-        c = np.clip(max_over_channels(m), 0, None)
+        c = np.clip(max_over_channels(m, head), 0, None)
         curves.append(c / np.maximum(c.max(axis=1, keepdims=True), 1e-12))
     stack = np.stack(curves)
     return stack.mean(axis=0), stack.std(axis=0)
+
+
+def head_names(bundle: ModelBundle) -> list[tuple[int, str]]:
+    """(head index, label) of every dense head: [(0, "")] for a one-head model, else one per
+    phase group, e.g. [(0, "gas"), (1, "condensed")]."""
+    heads = bundle.config.heads
+    return list(enumerate(heads)) if heads else [(0, "")]
 
 
 # ---------------------------------------------------------------- evidence
@@ -130,15 +137,25 @@ class Evidence:
 
 
 class Explainer:
-    """Evidence for a bundle, with the members' dense weights cached as numpy arrays."""
+    """Evidence for a bundle, with the members' dense weights cached as numpy arrays. In a
+    model with phase heads, a spectrum's evidence uses the weights of its phase group's head."""
 
     def __init__(self, bundle: ModelBundle):
         self.bundle = bundle
         net = bundle.stacked
-        self.weights = net.dense.weight.detach().numpy().reshape(
-            net.members, -1, net.n_channels, net.n_positions)  # (M, G, C, P)
-        self.biases = net.dense.bias.detach().numpy()  # (M, G)
+        cfg = bundle.config
+        self._weights = net.dense.weight.detach().numpy().reshape(
+            net.members, cfg.n_heads, cfg.n_groups, net.n_channels, net.n_positions)  # (M, H, G, C, P)
+        self._biases = net.dense.bias.detach().numpy().reshape(net.members, cfg.n_heads, cfg.n_groups)
         self.fields = receptive_fields(bundle.members[0], bundle.grid)
+
+    def weights(self, phase: str = "unknown") -> np.ndarray:
+        """(members, groups, channels, positions) dense weights of the head serving `phase`."""
+        return self._weights[:, self.bundle.config.head_of(phase)]
+
+    def biases(self, phase: str = "unknown") -> np.ndarray:
+        """(members, groups) dense biases of the head serving `phase`."""
+        return self._biases[:, self.bundle.config.head_of(phase)]
 
     def latents(self, x: np.ndarray) -> np.ndarray:
         """(members, channels, positions) latent matrices of one model-input spectrum, all
@@ -147,18 +164,19 @@ class Explainer:
         with torch.inference_mode():
             return self.bundle.stacked.features(xt)[:, 0].numpy()
 
-    def terms(self, x: np.ndarray) -> np.ndarray:
+    def terms(self, x: np.ndarray, phase: str = "unknown") -> np.ndarray:
         """(members, groups, channels, positions) activation x weight. For member m and group
-        g, terms[m, g].sum() + biases[m, g] is that member's logit exactly."""
-        return self.weights * self.latents(x)[:, None, :, :]
+        g, terms[m, g].sum() + biases(phase)[m, g] is that member's logit exactly."""
+        return self.weights(phase) * self.latents(x)[:, None, :, :]
 
     def evidence(self, x: np.ndarray, group: int, terms: np.ndarray | None = None,
                  phase: str = "unknown") -> Evidence:
         """Evidence for one group averaged over members; sums with the bias to the logit whose
-        sigmoid is the shown probability. With a calibration (affine in the logit) the terms are
-        scaled by the group's factor and the phase's offset joins the bias."""
-        t = (self.terms(x) if terms is None else terms)[:, group].mean(axis=0)
-        b = float(self.biases[:, group].mean())
+        sigmoid is the shown probability. `terms` must be those of the same phase. With a
+        calibration (affine in the logit) the terms are scaled by the group's factor and the
+        phase's offset joins the bias."""
+        t = (self.terms(x, phase) if terms is None else terms)[:, group].mean(axis=0)
+        b = float(self.biases(phase)[:, group].mean())
         cal = self.bundle.calibration
         if cal is not None:
             a, offset = cal.scale_bias([phase])
@@ -175,17 +193,17 @@ def band_mask(centres: np.ndarray, bands) -> np.ndarray:
 
 
 def alignment_table(bundle: ModelBundle, x_test: np.ndarray | None = None,
-                    y_test: np.ndarray | None = None) -> list[dict]:
+                    y_test: np.ndarray | None = None, head: int = 0) -> list[dict]:
     """Per group: the share of positive weight mass (max over channels, ensemble mean) inside
     the textbook bands, the share of positions there (what chance would give), the wavenumber
     of the peak weight, and, with test data, the share of positive evidence inside the bands
     on the test spectra that have the group."""
     rf = receptive_fields(bundle.members[0], bundle.grid)
     centres = rf.centre
-    mean_curve, _ = ensemble_consistency(bundle)
+    mean_curve, _ = ensemble_consistency(bundle, head)
     ev_curves = None
     if x_test is not None and y_test is not None:
-        ev_curves = _positive_evidence_by_group(bundle, x_test, y_test)
+        ev_curves = _positive_evidence_by_group(bundle, x_test, y_test, head)
     rows = []
     by_name = {g.name: g for g in GROUPS}
     for j, name in enumerate(bundle.group_names):
@@ -203,12 +221,12 @@ def alignment_table(bundle: ModelBundle, x_test: np.ndarray | None = None,
     return rows
 
 
-def _positive_evidence_by_group(bundle: ModelBundle, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def _positive_evidence_by_group(bundle: ModelBundle, x: np.ndarray, y: np.ndarray, head: int = 0) -> np.ndarray:
     """(groups, positions): positive evidence per window (summed over channels), summed over
     members and over the spectra that carry each group."""
     total = np.zeros((len(bundle.group_names), bundle.members[0].n_positions))
     for m in bundle.members:
-        per_window = np.einsum("ncp,gcp->ngp", latent(m, x), m.dense_weights())  # (n, G, P)
+        per_window = np.einsum("ncp,gcp->ngp", latent(m, x), m.dense_weights(head))  # (n, G, P)
         total += np.einsum("ngp,ng->gp", np.clip(per_window, 0, None), y.astype(np.float64))
     return total
 

@@ -71,20 +71,23 @@ def patterns_figure(patterns: list[ChannelPatterns], step: float, out: Path,
     return _save(fig, out, "patterns", formats)
 
 
-def group_weights_figure(bundle: ModelBundle, group: int, out: Path, formats=("png", "svg")) -> list[Path]:
-    """Step 2 for one group: positive weights (first member) as channels x wavenumber, and the
-    ensemble's max-over-channels curve, mean ± sd across seeds, with textbook bands."""
+def group_weights_figure(bundle: ModelBundle, group: int, out: Path, formats=("png", "svg"), head: int = 0,
+                         head_label: str = "") -> list[Path]:
+    """Step 2 for one group (of one head, in a model with phase heads): positive weights (first
+    member) as channels x wavenumber, and the ensemble's max-over-channels curve, mean ± sd
+    across seeds, with textbook bands."""
     plt = _plt()
     name = bundle.group_names[group]
     rf = receptive_fields(bundle.members[0], bundle.grid)
-    w = weight_map(bundle.members[0], group, positive_only=True)
-    mean, sd = ensemble_consistency(bundle)
+    w = weight_map(bundle.members[0], group, positive_only=True, head=head)
+    mean, sd = ensemble_consistency(bundle, head)
     fig, (a1, a2) = plt.subplots(2, 1, figsize=(8, 4.6), sharex=True, layout="constrained",
                                  gridspec_kw={"height_ratios": [1.1, 1]})
     mesh = a1.pcolormesh(_edges(rf), np.arange(w.shape[0] + 1) - 0.5, w, cmap=CMAP, shading="flat")
     fig.colorbar(mesh, ax=[a1, a2], label="weight (> 0), top panel", pad=0.01, shrink=0.6, anchor=(0, 1))
     a1.set_ylabel("channel")
-    a1.set_title(f"{name}: where each pattern counts (member 1 of {len(bundle.members)})")
+    which = f", {head_label} head" if head_label else ""
+    a1.set_title(f"{name}{which}: where each pattern counts (member 1 of {len(bundle.members)})")
     c = rf.centre
     a2.fill_between(c, mean[group] - sd[group], mean[group] + sd[group], color="tab:blue", alpha=0.25,
                     label="± sd across seeds")
@@ -94,7 +97,8 @@ def group_weights_figure(bundle: ModelBundle, group: int, out: Path, formats=("p
     a2.set_xlabel("wavenumber / cm-1")
     a2.legend(loc="upper left", fontsize=7, frameon=False)
     a2.set_xlim(bundle.grid.stop, bundle.grid.start)
-    return _save(fig, out, f"weights_{name.replace(' ', '_')}", formats)
+    suffix = f"_{head_label}" if head_label else ""
+    return _save(fig, out, f"weights_{name.replace(' ', '_')}{suffix}", formats)
 
 
 def alignment_figure(rows: list[dict], out: Path, formats=("png", "svg")) -> list[Path]:

@@ -22,14 +22,37 @@ class ModelConfig:
     pool_after: tuple[bool, ...] = (False, True, False, True)
     n_groups: int = 17
     in_channels: int = 1
+    heads: tuple[str, ...] = ()  # phase groups with their own dense head; () = one head for all
+
+    @property
+    def n_heads(self) -> int:
+        return max(1, len(self.heads))
+
+    def head_of(self, phase: str) -> int:
+        """The dense head that serves a phase class (0 when the model has one head)."""
+        from core.phase import phase_group
+
+        return self.heads.index(phase_group(phase)) if self.heads else 0
+
+    def head_index(self, phases: list[str] | None, n: int) -> np.ndarray | None:
+        """Head of each of n spectra (None for a one-head model); no phases = unknown."""
+        if not self.heads:
+            return None
+        return np.array([self.head_of(p) for p in (phases if phases is not None else ["unknown"] * n)], dtype=np.int64)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict) -> "ModelConfig":
+        heads = tuple(str(h) for h in d.get("heads", ()))
+        from core.phase import PHASE_GROUPS
+
+        if any(h not in PHASE_GROUPS for h in heads) or len(set(heads)) != len(heads):
+            raise ValueError(f"heads must be distinct phase groups of {PHASE_GROUPS}, got {list(heads)}")
         return cls(int(d["input_length"]), tuple(int(c) for c in d["channels"]), int(d["kernel"]),
-                   tuple(bool(p) for p in d["pool_after"]), int(d["n_groups"]), int(d.get("in_channels", 1)))
+                   tuple(bool(p) for p in d["pool_after"]), int(d["n_groups"]), int(d.get("in_channels", 1)),
+                   heads)
 
 
 def build_encoder(cfg: ModelConfig, members: int = 1) -> nn.Sequential:
@@ -59,8 +82,24 @@ def as_channels(x: torch.Tensor, in_channels: int) -> torch.Tensor:
     return x
 
 
+def select_head(logits: torch.Tensor, head: torch.Tensor | np.ndarray | None, n_heads: int,
+                n_groups: int) -> torch.Tensor:
+    """(..., n, heads * groups) logits of every head -> (..., n, groups) of each spectrum's head."""
+    if n_heads == 1:
+        return logits
+    if head is None:
+        raise ValueError("this model has a dense head per phase group: give each spectrum's head")
+    h = torch.as_tensor(head, dtype=torch.long)
+    per_head = logits.reshape(*logits.shape[:-1], n_heads, n_groups)
+    idx = h.view(*([1] * (per_head.dim() - 3)), -1, 1, 1).expand(*per_head.shape[:-2], 1, n_groups)
+    return per_head.gather(-2, idx).squeeze(-2)
+
+
 class IRCNN(nn.Module):
-    """CNN whose dense layer is linear on the latent matrix `features(x)` (channels x positions)."""
+    """CNN whose dense layer is linear on the latent matrix `features(x)` (channels x positions).
+    With phase heads (`cfg.heads`) the dense layer holds one weight map per phase group, stacked
+    along its outputs (head h's groups are outputs h * groups ... (h + 1) * groups - 1), and
+    each spectrum is scored by its own phase group's head."""
 
     def __init__(self, cfg: ModelConfig = ModelConfig()):
         super().__init__()
@@ -68,20 +107,26 @@ class IRCNN(nn.Module):
         self.encoder = build_encoder(cfg)
         self.n_channels = cfg.channels[-1]
         self.n_positions = latent_length(self.encoder, cfg.input_length)
-        self.dense = nn.Linear(self.n_channels * self.n_positions, cfg.n_groups)
+        self.dense = nn.Linear(self.n_channels * self.n_positions, cfg.n_groups * cfg.n_heads)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         """(n, L) or (n, in_channels, L) spectra -> (n, channels, positions) latent matrix."""
         return self.encoder(as_channels(x, self.cfg.in_channels))
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Logits (n, groups)."""
-        return self.dense(self.features(x).flatten(1))
+    def forward(self, x: torch.Tensor, head: torch.Tensor | np.ndarray | None = None) -> torch.Tensor:
+        """Logits (n, groups); `head` (n,) picks each spectrum's head in a model with phase heads."""
+        return select_head(self.dense(self.features(x).flatten(1)), head, self.cfg.n_heads, self.cfg.n_groups)
 
-    def dense_weights(self) -> np.ndarray:
-        """Dense weights as (groups, channels, positions)."""
-        w = self.dense.weight.detach().cpu().numpy()
-        return w.reshape(w.shape[0], self.n_channels, self.n_positions)
+    def dense_weights(self, head: int = 0) -> np.ndarray:
+        """One head's dense weights as (groups, channels, positions)."""
+        g = self.cfg.n_groups
+        w = self.dense.weight.detach().cpu().numpy()[head * g:(head + 1) * g]
+        return w.reshape(g, self.n_channels, self.n_positions)
+
+    def dense_bias(self, head: int = 0) -> np.ndarray:
+        """One head's dense biases (groups,)."""
+        g = self.cfg.n_groups
+        return self.dense.bias.detach().cpu().numpy()[head * g:(head + 1) * g]
 
 
 def _spatial_layers(encoder: nn.Sequential) -> list[tuple[int, int, int]]:

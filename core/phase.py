@@ -27,6 +27,16 @@ _RULES: tuple[tuple[str, str], ...] = (
 )
 
 
+PHASE_GROUPS = ("gas", "condensed")
+
+
+def phase_group(phase: str) -> str:
+    """The phase group of a phase class: gas, or condensed (every other class, including an
+    unknown phase, since users' files that say nothing are mostly lab spectra). Phase groups
+    select the calibration offsets and, in models that have them, the dense head."""
+    return "gas" if phase == "gas" else "condensed"
+
+
 def phase_from_state(state: str | None) -> str:
     """The phase class of a free-text sample state ('' or unrecognised -> 'unknown')."""
     s = (state or "").upper()

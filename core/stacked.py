@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from core.model import IRCNN, ModelConfig, as_channels, build_encoder, latent_length
+from core.model import IRCNN, ModelConfig, as_channels, build_encoder, latent_length, select_head
 
 
 class StackedDense(nn.Module):
@@ -39,7 +39,7 @@ class StackedIRCNN(nn.Module):
         self.encoder = build_encoder(cfg, members)
         self.n_channels = cfg.channels[-1]
         self.n_positions = latent_length(self.encoder, cfg.input_length)
-        self.dense = StackedDense(members, self.n_channels * self.n_positions, cfg.n_groups)
+        self.dense = StackedDense(members, self.n_channels * self.n_positions, cfg.n_groups * cfg.n_heads)
         self._shapes = {k: v.shape for k, v in IRCNN(cfg).state_dict().items()}
 
     # ---------------------------------------------------------------- members in and out
@@ -97,15 +97,19 @@ class StackedIRCNN(nn.Module):
         z = self._encode(x, per_member)
         return z.reshape(len(z), self.members, self.n_channels, self.n_positions).transpose(0, 1)
 
-    def forward(self, x: torch.Tensor, per_member: bool = False) -> torch.Tensor:
-        """Logits (M, n, groups)."""
+    def forward(self, x: torch.Tensor, per_member: bool = False,
+                head: torch.Tensor | np.ndarray | None = None) -> torch.Tensor:
+        """Logits (M, n, groups); `head` (n,) picks each spectrum's head in a model with phase heads."""
         z = self._encode(x, per_member)
-        return self.dense(z.reshape(len(z), self.members, self.n_channels * self.n_positions))
+        logits = self.dense(z.reshape(len(z), self.members, self.n_channels * self.n_positions))
+        return select_head(logits, head, self.cfg.n_heads, self.cfg.n_groups)
 
 
-def stacked_logits(net: StackedIRCNN, x: np.ndarray | torch.Tensor, batch: int = 256) -> torch.Tensor:
+def stacked_logits(net: StackedIRCNN, x: np.ndarray | torch.Tensor, batch: int = 256,
+                   head: np.ndarray | None = None) -> torch.Tensor:
     """(M, n, groups) logits of every member for shared input, in chunks, in eval mode."""
     net.eval()
     xt = torch.as_tensor(x, dtype=net.dense.weight.dtype)
     with torch.inference_mode():
-        return torch.cat([net(xt[i:i + batch]) for i in range(0, max(len(xt), 1), batch)], dim=1)
+        return torch.cat([net(xt[i:i + batch], head=None if head is None else head[i:i + batch])
+                          for i in range(0, max(len(xt), 1), batch)], dim=1)

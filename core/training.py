@@ -35,6 +35,8 @@ class TrainConfig:
     gamma: float = 0.0  # augmentation: intensities raised to exp(U(-gamma, gamma)) (path length, saturation)
     mask: bool = False  # input: a mask channel for unmeasured and mulling-agent regions
     calibrate: bool = False  # calibrate probabilities on validation data (present = p >= 0.5)
+    phase_heads: bool = False  # then fine-tune one dense head per phase group on frozen encoders (core.heads)
+    balance_phases: bool = False  # weight spectra so gas and condensed count equally in the loss
 
     @classmethod
     def recipe(cls, name: str, **overrides) -> "TrainConfig":
@@ -43,7 +45,8 @@ class TrainConfig:
         elif name == "improved":
             base = cls(augment=True, tune_thresholds=True, patience=10)
         elif name == "phase-aware":
-            base = cls(augment=True, patience=10, mask=True, calibrate=True, gamma=GAMMA, max_shift=MAX_SHIFT)
+            base = cls(augment=True, patience=10, mask=True, calibrate=True, gamma=GAMMA, max_shift=MAX_SHIFT,
+                       phase_heads=True)
         else:
             raise ValueError(f"unknown recipe {name!r}; use {', '.join(RECIPES)}")
         return cls(**(asdict(base) | overrides))
@@ -101,10 +104,24 @@ def weighted_bce(logits: torch.Tensor, y: torch.Tensor, w_pos: torch.Tensor, w_n
     return (nn.functional.binary_cross_entropy_with_logits(logits, y, reduction="none") * w).mean()
 
 
-def member_bce(logits: torch.Tensor, y: torch.Tensor, w_pos: torch.Tensor, w_neg: torch.Tensor) -> torch.Tensor:
-    """`weighted_bce` of each member: logits and labels (M, n, groups) -> (M,) losses."""
+def member_bce(logits: torch.Tensor, y: torch.Tensor, w_pos: torch.Tensor, w_neg: torch.Tensor,
+               sample_w: torch.Tensor | None = None) -> torch.Tensor:
+    """`weighted_bce` of each member: logits and labels (M, n, groups) -> (M,) losses;
+    `sample_w` (M, n) or (n,) weights each spectrum (mean 1 over the dataset)."""
     w = y * w_pos + (1 - y) * w_neg
+    if sample_w is not None:
+        w = w * sample_w[..., None]
     return (nn.functional.binary_cross_entropy_with_logits(logits, y, reduction="none") * w).mean(dim=(1, 2))
+
+
+def phase_balance_weights(phases: list[str]) -> torch.Tensor:
+    """Per-spectrum weights (mean 1) under which gas and condensed spectra count equally."""
+    gas = torch.tensor([p == "gas" for p in phases], dtype=torch.bool)
+    n_gas, n = int(gas.sum()), len(phases)
+    if n_gas in (0, n):
+        return torch.ones(n)
+    w = torch.where(gas, 0.5 / n_gas, 0.5 / (n - n_gas))
+    return w * n
 
 
 def augment_batch(x: torch.Tensor, gen: torch.Generator, max_shift: int = 2, gamma: float = 0.0) -> torch.Tensor:
@@ -218,6 +235,8 @@ class EnsembleTrainer:
         xt, yt = torch.from_numpy(train.spectra), torch.from_numpy(train.labels.astype(np.float32))
         xv, yv = torch.from_numpy(val.spectra), torch.from_numpy(val.labels.astype(np.float32))
         w_pos, w_neg = class_weights(train.labels)
+        sw_t = phase_balance_weights(train.phases) if cfg.balance_phases else None
+        sw_v = phase_balance_weights(val.phases) if cfg.balance_phases else None
         members = [_Member(s, torch.Generator().manual_seed(s)) for s in self.seeds]
         inits = []
         for s in self.seeds:
@@ -244,7 +263,8 @@ class EnsembleTrainer:
                 if cfg.augment:
                     xb = torch.stack([augment_batch(xb[j], members[i].gen, cfg.max_shift, cfg.gamma)
                                       for j, i in enumerate(slots)])
-                losses = member_bce(net(xb, per_member=True), yt[idx], w_pos, w_neg)
+                losses = member_bce(net(xb, per_member=True), yt[idx], w_pos, w_neg,
+                                    None if sw_t is None else sw_t[idx])
                 opt.zero_grad()
                 losses.sum().backward()
                 opt.step()
@@ -259,7 +279,7 @@ class EnsembleTrainer:
             if cancelled:
                 break
             logits = stacked_logits(net, xv)
-            val_losses = member_bce(logits, yv.expand(len(slots), *yv.shape), w_pos, w_neg)
+            val_losses = member_bce(logits, yv.expand(len(slots), *yv.shape), w_pos, w_neg, sw_v)
             prob = torch.sigmoid(logits).numpy()
             summaries = []
             for j, i in enumerate(slots):

@@ -50,7 +50,8 @@ def torch_threads(n: int) -> Iterator[None]:
         torch.set_num_threads(before)
 
 
-def explanation_terms(explainer, model_input) -> np.ndarray:
-    """(members, groups, channels, positions) evidence terms of one spectrum, on one torch thread."""
+def explanation_terms(explainer, model_input, phase: str = "unknown") -> np.ndarray:
+    """(members, groups, channels, positions) evidence terms of one spectrum (with the dense head
+    of its phase), on one torch thread."""
     with torch_threads(1):
-        return explainer.terms(model_input)
+        return explainer.terms(model_input, phase)

@@ -166,7 +166,8 @@ class Session:
             self.job_failed.emit(f"Could not compute the evidence: {message}")
             self._next_terms()
 
-        self._run_job(lambda: explanation_terms(explainer, prediction.model_input), done, failed)
+        self._run_job(lambda: explanation_terms(explainer, prediction.model_input, prediction.phase or "unknown"),
+                      done, failed)
 
     def _next_terms(self) -> None:
         wanted, self._terms_wanted = self._terms_wanted, None

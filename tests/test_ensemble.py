@@ -200,7 +200,7 @@ def test_bundle_and_explainer_use_one_pass_equal_to_the_members(small_bundle, sm
     for i, m in enumerate(small_bundle.members):
         z = m.features(torch.from_numpy(x[:1]))[0].detach().numpy()
         np.testing.assert_allclose(terms[i], m.dense_weights() * z[None], rtol=1e-5, atol=1e-6)
-        np.testing.assert_allclose(terms[i].sum(axis=(1, 2)) + ex.biases[i], loop[i, 0], rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(terms[i].sum(axis=(1, 2)) + ex.biases()[i], loop[i, 0], rtol=1e-5, atol=1e-5)
     assert small_bundle.member_logits(x[:0]).shape == (2, 0, 17)
 
 
@@ -222,4 +222,4 @@ def test_default_model_loads_unchanged_and_predicts_in_one_pass(small_dataset):
     loop = np.stack([predict_logits(m, x) for m in bundle.members])
     np.testing.assert_allclose(bundle.member_logits(x), loop, rtol=1e-5, atol=1e-5)
     terms = Explainer(bundle).terms(x[1])
-    np.testing.assert_allclose(terms.sum(axis=(2, 3)) + Explainer(bundle).biases, loop[:, 1], rtol=1e-5, atol=1e-4)
+    np.testing.assert_allclose(terms.sum(axis=(2, 3)) + Explainer(bundle).biases(), loop[:, 1], rtol=1e-5, atol=1e-4)

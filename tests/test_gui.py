@@ -32,7 +32,7 @@ def test_drop_classify_list_errors_and_linked_selection(qtbot, window, tmp_path)
     s.selection.update(group=panel.row_at(scene_pos))
     assert "nitriles" in window.heatmaps.weights.plot.titleLabel.text
     # the weight map shows that group's dense weights of member 1
-    np.testing.assert_allclose(window.heatmaps.weights.image.image, s.explainer.weights[0, 6])
+    np.testing.assert_allclose(window.heatmaps.weights.image.image, s.explainer.weights()[0, 6])
     # the evidence heatmap shows exact terms for the current spectrum (computed in a worker)
     qtbot.waitUntil(lambda: s.terms(0) is not None, timeout=10000)
     terms = s.terms(0)

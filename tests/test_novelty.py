@@ -128,3 +128,19 @@ def test_model_folder_without_novelty_files_still_works(tmp_path, capsys):
     assert main(["predict", str(sample_files()[0]), "--model", str(folder), "--format", "json"]) == 0
     row, = json.loads(capsys.readouterr().out)
     assert row["in_domain"] is None and row["novelty"] is None and row["present"]
+
+
+def test_format_1_files_load_and_score_with_the_exceedance_alone(fitted, small_bundle, small_dataset, tmp_path):
+    from core.novelty import NoveltyModel
+
+    v1 = NoveltyModel(fitted.high, fitted.spread, fitted.member_scale, fitted.threshold)
+    v1.save(tmp_path)
+    meta = json.loads((tmp_path / META).read_text())
+    (tmp_path / META).write_text(json.dumps(meta | {"format_version": 1}))
+    loaded = load_novelty(tmp_path)
+    x = small_dataset.spectra[:20]
+    assert loaded.ref is None and fitted.ref is not None
+    np.testing.assert_allclose(loaded.score(small_bundle, x)[0], v1.score(small_bundle, x)[0], rtol=1e-6)
+    # the combined score never ranks a spectrum as less novel than its scaled exceedance alone
+    exc = v1.raw(small_bundle, x) / fitted.view_scale[0]
+    assert np.all(fitted.raw(small_bundle, x) >= exc - 1e-9)

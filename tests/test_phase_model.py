@@ -48,15 +48,49 @@ def test_calibrated_evidence_sums_exactly_to_the_shown_probability(phase_bundle)
     ex = Explainer(b)
     x = ds.model_input(b.input_config)
     for i, phase in ((0, "mull"), (1, "gas")):
-        terms = ex.terms(x[i])
+        terms = ex.terms(x[i], phase)
         prob = b.predict(x[i:i + 1], [phase])[0][0]
         for g in (3, 6, 12):
             ev = ex.evidence(x[i], g, terms, phase)
             assert ev.terms.sum() + ev.bias == pytest.approx(ev.logit, abs=1e-9)
             assert 1 / (1 + np.exp(-ev.logit)) == pytest.approx(prob[g], rel=1e-5)
-    # the phase changes the offset, not the evidence terms
-    a, b_ = ex.evidence(x[0], 3, phase="gas"), ex.evidence(x[0], 3, phase="kbr")
+    # phases of one group share head and offset; across groups the head changes
+    a, b_ = ex.evidence(x[0], 3, phase="mull"), ex.evidence(x[0], 3, phase="kbr")
     np.testing.assert_allclose(a.terms, b_.terms)
+    assert a.bias == b_.bias
+    gas = ex.evidence(x[0], 3, phase="gas")
+    assert not np.allclose(gas.terms, a.terms)
+
+
+def test_phase_aware_model_has_a_head_per_phase_group_fitted_on_that_group_alone(phase_bundle):
+    from core.heads import HeadConfig, fit_phase_heads
+    from core.model import IRCNN
+
+    trained, ds = phase_bundle
+    b = trained.bundle
+    assert b.config.heads == ("gas", "condensed")
+    x = ds.model_input(b.input_config)
+    m = b.members[0]
+    # each spectrum is read with its own phase group's weights: gas rows with head 0
+    z = m.features(__import__("torch").from_numpy(x[:4])).flatten(1).detach().numpy()
+    w, bias = m.dense_weights(0).reshape(17, -1), m.dense_bias(0)
+    np.testing.assert_allclose(b.member_logits(x[:4], ["gas"] * 4)[0], z @ w.T + bias, rtol=1e-4, atol=1e-4)
+    # shuffling the condensed labels changes the condensed head only
+    shared = IRCNN(m.cfg.__class__(**{**m.cfg.to_dict(), "heads": ()}))
+    state = m.state_dict()
+    state["dense.weight"], state["dense.bias"] = state["dense.weight"][:17], state["dense.bias"][:17]
+    shared.load_state_dict(state)
+    train, val = ds.subset("train"), ds.subset("val")
+    y = train.labels.copy()
+    cond = np.array([p != "gas" for p in train.phases])
+    y2 = y.copy()
+    y2[cond] = np.random.default_rng(0).permutation(y[cond])
+    cfg = HeadConfig(max_epochs=3)
+    runs = [fit_phase_heads([shared], [0], (train.model_input(b.input_config), labels, train.phases),
+                            (val.model_input(b.input_config), val.labels, val.phases), cfg)[0]
+            for labels in (y, y2)]
+    np.testing.assert_array_equal(runs[0].dense_weights(0), runs[1].dense_weights(0))
+    assert not np.array_equal(runs[0].dense_weights(1), runs[1].dense_weights(1))
 
 
 def test_mull_medium_bands_are_masked_not_zero_absorption():
@@ -139,3 +173,22 @@ def test_predict_takes_a_phase(phase_bundle, tmp_path, capsys):
     user = json.loads(capsys.readouterr().out)[0]
     assert (user["phase"], user["phase_source"]) == ("mull", "user")
     assert user["probabilities"] != auto["probabilities"]  # the Nujol bands are masked now
+
+
+def test_explain_dataset_writes_a_weight_map_per_head(phase_bundle, tmp_path):
+    import matplotlib.image
+
+    from core.bundle import save_bundle
+    from core.cli import main
+    from core.dataset import save_dataset
+
+    trained, ds = phase_bundle
+    save_bundle(trained.bundle, tmp_path / "m")
+    save_dataset(ds, tmp_path / "d.h5")
+    assert main(["explain", "--dataset", str(tmp_path / "d.h5"), "--model", str(tmp_path / "m"), "--out",
+                 str(tmp_path / "x"), "--group", "alkene", "--top", "5", "--format", "png"]) == 0
+    images = [matplotlib.image.imread(tmp_path / "x" / f"weights_alkene_{h}.png") for h in ("gas", "condensed")]
+    assert all(im.shape[0] > 100 and im.std() > 0 for im in images)
+    data = json.loads((tmp_path / "x" / "explanation.json").read_text())
+    assert set(data["consistency"]) == {"gas", "condensed"} and "alkene" in data["consistency"]["gas"]
+    assert set(data["alignment_by_phase"]) == {"gas", "condensed"}

@@ -32,9 +32,10 @@ class FakeExplainer:
     def __init__(self, fail=False):
         self.fail, self.threads, self.calls = fail, [], []
 
-    def terms(self, x):
+    def terms(self, x, phase="unknown"):
         self.threads.append(torch.get_num_threads())
         self.calls.append(float(x[0]))
+        self.phases = getattr(self, "phases", []) + [phase]
         if self.fail:
             raise ValueError("broken weights")
         return np.full((2, 3, 4, 5), float(x[0]))
@@ -103,7 +104,7 @@ def test_inline_runner_returns_the_terms_at_once():
     s = Session()
     s.add_paths(["a.jdx"])
     s.set_model(bundle=None, explainer=FakeExplainer(), patterns=None)
-    s.set_prediction(0, SimpleNamespace(ok=True, model_input=np.array([7.0])))
+    s.set_prediction(0, SimpleNamespace(ok=True, model_input=np.array([7.0]), phase="gas"))
     s.selection.update(entry=0)
     assert s.terms(0)[0, 0, 0, 0] == 7.0
 

@@ -8,6 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel
 
+from core.phase import phase_group
 from irgroups_gui._qt import theme
 from irgroups_gui.session import Session
 
@@ -96,10 +97,12 @@ class HeatmapViews:
         m = min(sel.member, len(ex.bundle.members) - 1)
         name = ex.bundle.group_names[sel.group]
         x0, d, width = self._geometry()
-        self.weights.show(ex.weights[m, sel.group], x0, width)
-        self.weights.plot.setTitle(f"<b>{name}</b>: dense weights (member {m + 1})")
-        terms = self.session.terms(sel.entry) if sel.entry is not None else None
         entry = self.session.current()
+        phase = self._phase()
+        self.weights.show(ex.weights(phase)[m, sel.group], x0, width)
+        head = f", {phase_group(phase)} head" if ex.bundle.config.heads else ""
+        self.weights.plot.setTitle(f"<b>{name}</b>: dense weights (member {m + 1}{head})")
+        terms = self.session.terms(sel.entry) if sel.entry is not None else None
         if terms is None:
             self.evidence.show(None, x0, width)
             waiting = entry is not None and entry.status == "ok"
@@ -109,7 +112,7 @@ class HeatmapViews:
         else:
             self.evidence.show(terms[m, sel.group], x0, width)
             self.evidence.plot.setTitle(f"evidence for {entry.name} (member {m + 1})")
-            ev = ex.evidence(None, sel.group, terms, entry.prediction.phase)
+            ev = ex.evidence(None, sel.group, terms, phase)
             per_window = ev.per_window
             present, absent = pg.mkBrush(*theme.PRESENT), pg.mkBrush(*theme.ABSENT)
             colours = [present if v >= 0 else absent for v in per_window]
@@ -120,6 +123,17 @@ class HeatmapViews:
         self._draw_cell()
         self._draw_region()
 
+    def _phase(self) -> str:
+        """The phase of the selected classified spectrum (its head's weights are shown), else unknown."""
+        entry = self.session.current()
+        p = entry.prediction if entry is not None else None
+        return (p.phase or "unknown") if p is not None and p.ok else "unknown"
+
+    def _shape(self) -> tuple[int, int]:
+        """(channels, positions) of the latent matrix."""
+        ex = self.session.explainer
+        return ex.bundle.members[0].n_channels, ex.bundle.members[0].n_positions
+
     def value_at(self, plot: pg.PlotItem, x: float, y: float) -> str | None:
         """Readout text for view coordinates (x, y) over one of the maps or the per-window bars."""
         ex, sel = self.session.explainer, self.session.selection
@@ -127,7 +141,8 @@ class HeatmapViews:
             return None
         x0, d, _ = self._geometry()
         col = int((x - x0) // d)
-        if not 0 <= col < ex.weights.shape[3]:
+        channels, positions = self._shape()
+        if not 0 <= col < positions:
             return None
         window = f"window {ex.fields.wn_lo[col]:.0f}-{ex.fields.wn_hi[col]:.0f} cm-1"
         m = min(sel.member, len(ex.bundle.members) - 1)
@@ -137,10 +152,10 @@ class HeatmapViews:
                 return None
             return f"{window}: evidence {terms[:, sel.group, :, col].sum(axis=1).mean():+.4f} (ensemble mean)"
         row = int(round(y))
-        if not 0 <= row < ex.weights.shape[2]:
+        if not 0 <= row < channels:
             return None
         if plot is self.weights.plot:
-            return f"channel {row}, {window}: weight {ex.weights[m, sel.group, row, col]:+.4f}"
+            return f"channel {row}, {window}: weight {ex.weights(self._phase())[m, sel.group, row, col]:+.4f}"
         if plot is self.evidence.plot and terms is not None:
             return f"channel {row}, {window}: evidence {terms[m, sel.group, row, col]:+.4f}"
         return None
@@ -154,7 +169,8 @@ class HeatmapViews:
                 p = m.plot.vb.mapSceneToView(pos)
                 x0, d, _ = self._geometry()
                 col, row = int((p.x() - x0) // d), int(round(p.y()))
-                if 0 <= col < ex.weights.shape[3] and 0 <= row < ex.weights.shape[2]:
+                channels, positions = self._shape()
+                if 0 <= col < positions and 0 <= row < channels:
                     self.session.selection.hover_cell(row, col)
                 return
 
@@ -179,5 +195,5 @@ class HeatmapViews:
                 m.region.hide()
                 continue
             x0, d, _ = self._geometry()
-            m.region.setRect(QRectF(x0 + pos.min() * d, -0.5, d * (pos.max() - pos.min() + 1), ex.weights.shape[2]))
+            m.region.setRect(QRectF(x0 + pos.min() * d, -0.5, d * (pos.max() - pos.min() + 1), self._shape()[0]))
             m.region.show()

@@ -452,7 +452,7 @@ class MainWindow(QMainWindow):
             return False
         terms = s.terms(s.selection.entry)
         if terms is None:  # not back from the worker yet: one spectrum's terms take a few ms
-            terms = s.explainer.terms(entry.prediction.model_input)
+            terms = s.explainer.terms(entry.prediction.model_input, entry.prediction.phase or "unknown")
         try:
             html = report_html(entry, s.bundle, s.explainer, terms, render_png_bytes(self.figure_widgets()))
             Path(path).write_text(html, encoding="utf-8")

@@ -2,7 +2,6 @@
 stop promptly keeping the best model, then save it or use it now."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -14,46 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayo
 from core.recipes import DEFAULT_RECIPE, RECIPES
 from irgroups_gui._qt import theme
 from irgroups_gui._qt.worker import Worker, thread_worker
-
-BATCH_EVENT_INTERVAL = 0.05  # seconds between batch events sent to the GUI
-
-
-class TrainingJob:
-    """The work a training run does in its thread; `stop()` is safe from the GUI thread."""
-
-    def __init__(self, dataset_path: str, recipe: str, overrides: dict, seeds: int):
-        self.dataset_path, self.recipe, self.overrides, self.seeds = dataset_path, recipe, overrides, seeds
-        self._trainer = None
-        self._stopped = False
-
-    def stop(self) -> None:
-        self._stopped = True
-        if self._trainer is not None:
-            self._trainer.stop()
-
-    def _hook(self, trainer) -> None:
-        self._trainer = trainer
-        if self._stopped:
-            trainer.stop()
-
-    def run(self, progress):
-        from core.dataset import load_dataset
-        from core.evaluation import train_bundle
-        from core.training import TrainConfig
-
-        ds = load_dataset(self.dataset_path)
-        config = TrainConfig.recipe(self.recipe, **self.overrides)
-        last = [0.0]
-
-        def on_event(e):
-            now = time.monotonic()
-            if e.kind == "epoch" or now - last[0] >= BATCH_EVENT_INTERVAL:
-                last[0] = now
-                progress(e)
-
-        return train_bundle(ds, config, list(range(self.seeds)),
-                            {"recipe": self.recipe, "config": vars(config), "dataset": Path(self.dataset_path).name},
-                            callback=on_event, trainer_hook=self._hook)
+from irgroups_gui.train_process import TrainingProcess
 
 
 class LossCurves(pg.PlotWidget):
@@ -114,7 +74,7 @@ class TrainingTab(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.worker: Worker | None = None
-        self.job: TrainingJob | None = None
+        self.job: TrainingProcess | None = None
         self.trained = None
         self.dataset = QLineEdit()
         self.dataset.setPlaceholderText("dataset .h5")
@@ -242,7 +202,7 @@ class TrainingTab(QWidget):
         self.progress.setFormat("starting…")
         self.table.setRowCount(0)
         self.trained = None
-        self.job = TrainingJob(path, self.recipe.currentText(), self.overrides(), self.seeds.value())
+        self.job = TrainingProcess(path, self.recipe.currentText(), self.overrides(), self.seeds.value())
         self.status.setText("Starting…")
         self._set_running(True)
         w = thread_worker(self.job.run, progress=True)
@@ -257,6 +217,9 @@ class TrainingTab(QWidget):
             self.status.setText("Stopping after this batch; keeping the best weights so far…")
 
     def _on_event(self, e) -> None:
+        if isinstance(e, str):  # a stage after the epochs (e.g. fitting phase heads)
+            self.status.setText(f"Epochs done; {e}…")
+            return
         self.curves.add(e)
         self.show_run_progress(e, self.epochs.value())
         left = f", at least {e.eta:.0f} s left" if e.eta is not None else ""

@@ -150,8 +150,11 @@ def compare_candidates(bundle, ds, keep, public_inorganic) -> None:
         return lambda b: (b - mu) @ vt.T
 
     results = {}
-    proj = pca(train)
-    results["input spectra, PCA-32, 5-NN distance"] = [knn(proj(train), proj(q)) for q in queries]
+    def flat(a):
+        return a.reshape(len(a), -1)  # (n, 2, L) with the mask channel
+
+    proj = pca(flat(train))
+    results["input spectra, PCA-32, 5-NN distance"] = [knn(proj(flat(train)), proj(flat(q))) for q in queries]
     lat0 = next(member_latents(bundle, train))
     proj = pca(lat0)
     results["latent (member 0), PCA-32, 5-NN distance"] = [knn(proj(lat0), proj(next(member_latents(bundle, q))))
