@@ -268,6 +268,18 @@ def test_similar_panel(qtbot, library, tmp_path):
     again.shutdown()
 
 
+def test_structures_without_rdkit_drawing_give_no_picture(monkeypatch):
+    """The installer leaves rdkit.Chem.Draw out: the hits are listed without pictures."""
+    from irgroups_gui._qt.similar_view import structure_png
+
+    structure_png.cache_clear()
+    monkeypatch.setitem(sys.modules, "rdkit.Chem.Draw", None)  # import fails as in the bundle
+    try:
+        assert structure_png("CCO", "[OX2H]", 120, 90) == b""
+    finally:
+        structure_png.cache_clear()
+
+
 def test_similar_panel_searches_in_a_worker_and_drops_stale_results(qtbot, library, tmp_path, monkeypatch):
     import threading
 

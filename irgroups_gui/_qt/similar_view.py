@@ -39,9 +39,14 @@ HOW_TO = ("<b>No reference library open.</b><br>Library &gt; Build library… (a
 @lru_cache(maxsize=256)
 def structure_png(identifier: str, smarts: str, width: int, height: int) -> bytes:
     """A 2-D drawing (PNG bytes) of a SMILES/InChI with the atoms and bonds matching `smarts`
-    highlighted; empty bytes when RDKit cannot read the structure."""
+    highlighted; empty bytes when RDKit cannot read the structure, or cannot draw (the installer
+    leaves RDKit's drawing module out: it alone pulls in copies of cairo, fontconfig and xcb)."""
     from rdkit import Chem
-    from rdkit.Chem.Draw import rdMolDraw2D
+
+    try:
+        from rdkit.Chem.Draw import rdMolDraw2D
+    except ImportError:
+        return b""
 
     from core.groups import mol_from_identifier
 
