@@ -2,7 +2,54 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.metrics import accuracy_score, precision_recall_fscore_support, roc_auc_score
+
+
+def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """Share of samples whose prediction equals the label (nan for no samples)."""
+    t, p = np.asarray(y_true).ravel(), np.asarray(y_pred).ravel()
+    return float((t == p).mean()) if len(t) else float("nan")
+
+
+def precision_recall_f1(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[float, float, float]:
+    """Precision, recall and F1 of the positive class (1) of binary labels and predictions; a
+    ratio with a zero denominator is 0 (scikit-learn's `average="binary", zero_division=0`)."""
+    t, p = np.asarray(y_true).ravel().astype(bool), np.asarray(y_pred).ravel().astype(bool)
+    tp, n_pred, n_true = int((t & p).sum()), int(p.sum()), int(t.sum())
+    precision = tp / n_pred if n_pred else 0.0
+    recall = tp / n_true if n_true else 0.0
+    f1 = 2 * tp / (n_pred + n_true) if n_pred + n_true else 0.0
+    return precision, recall, f1
+
+
+def average_ranks(a: np.ndarray) -> np.ndarray:
+    """1-based ranks of a 1-D array, tied values sharing the mean of their ranks."""
+    a = np.asarray(a).ravel()
+    order = np.argsort(a, kind="mergesort")
+    s = a[order]
+    first = np.r_[True, s[1:] != s[:-1]]  # where each run of equal values starts
+    bounds = np.flatnonzero(np.r_[first, True])
+    mean_rank = (bounds[:-1] + bounds[1:] + 1) / 2.0  # mean of the 1-based ranks start+1 .. end
+    ranks = np.empty(len(a))
+    ranks[order] = mean_rank[np.cumsum(first) - 1]
+    return ranks
+
+
+def roc_auc(y_true: np.ndarray, score: np.ndarray) -> float:
+    """Area under the ROC curve of binary labels against scores: the Mann-Whitney U statistic
+    over (positives x negatives), a tie between a positive and a negative counting one half
+    (equals scikit-learn's `roc_auc_score`). Needs both classes."""
+    t = np.asarray(y_true).ravel().astype(bool)
+    s = np.asarray(score, dtype=np.float64).ravel()
+    if len(t) != len(s):
+        raise ValueError(f"{len(t)} labels but {len(s)} scores")
+    if not np.all(np.isfinite(s)):
+        raise ValueError("scores contain NaN or infinity")
+    n_pos = int(t.sum())
+    n_neg = len(t) - n_pos
+    if n_pos == 0 or n_neg == 0:
+        raise ValueError("ROC AUC needs both positive and negative samples")
+    u = average_ranks(s)[t].sum() - n_pos * (n_pos + 1) / 2.0
+    return float(u / (n_pos * n_neg))
 
 
 def molecular_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
@@ -25,13 +72,13 @@ def molecular_perfection(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 
 
 def group_metrics(y_true: np.ndarray, prob: np.ndarray, y_pred: np.ndarray, names: tuple[str, ...]) -> dict:
-    """Per group: accuracy, precision, recall, F1, ROC AUC, support and prevalence (scikit-learn)."""
+    """Per group: accuracy, precision, recall, F1, ROC AUC, support and prevalence."""
     out = {}
     for j, name in enumerate(names):
         t, p = y_true[:, j], y_pred[:, j]
-        prec, rec, f1, _ = precision_recall_fscore_support(t, p, average="binary", zero_division=0)
-        auc = roc_auc_score(t, prob[:, j]) if 0 < t.sum() < len(t) else float("nan")
-        out[name] = {"accuracy": float(accuracy_score(t, p)), "precision": float(prec), "recall": float(rec),
+        prec, rec, f1 = precision_recall_f1(t, p)
+        auc = roc_auc(t, prob[:, j]) if 0 < t.sum() < len(t) else float("nan")
+        out[name] = {"accuracy": accuracy(t, p), "precision": float(prec), "recall": float(rec),
                      "f1": float(f1), "auc": float(auc), "support": int(t.sum()),
                      "proportion": float(t.mean()) if len(t) else float("nan")}
     return out

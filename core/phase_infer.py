@@ -49,13 +49,40 @@ class PhaseInference:
         return cls(np.asarray(d["mean"]), np.asarray(d["scale"]), np.asarray(d["coef"]), float(d["intercept"]))
 
 
+def fit_logistic(f: np.ndarray, y: np.ndarray, c: float = 1.0, max_iter: int = 2000,
+                 tol: float = 1e-4) -> tuple[np.ndarray, float]:
+    """(coef, intercept) of an L2-penalised two-class logistic regression, y in {0, 1}: minimises
+    mean log-loss + ||coef||^2 / (2 c n), the intercept not penalised, by L-BFGS from zero with
+    the stopping rule of scikit-learn's LogisticRegression(C=c, solver="lbfgs"), which it replaces."""
+    from scipy.optimize import minimize
+
+    f = np.asarray(f, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64).ravel()
+    n, d = f.shape
+    if n == 0 or len(y) != n:
+        raise ValueError("logistic regression needs as many labels as feature rows, at least one")
+    if np.all(y == y[0]):
+        raise ValueError("logistic regression needs both classes")
+    l2 = 1.0 / (c * n)
+
+    def loss_grad(w: np.ndarray) -> tuple[float, np.ndarray]:
+        z = f @ w[:d] + w[d]
+        loss = np.mean(np.logaddexp(0.0, z) - y * z) + 0.5 * l2 * (w[:d] @ w[:d])
+        r = (0.5 * (1.0 + np.tanh(0.5 * z)) - y) / n  # sigmoid(z) - y, without overflow
+        return float(loss), np.concatenate([f.T @ r + l2 * w[:d], [r.sum()]])
+
+    res = minimize(loss_grad, np.zeros(d + 1), jac=True, method="L-BFGS-B",
+                   options={"maxiter": max_iter, "maxls": 50, "gtol": tol, "ftol": 64 * np.finfo(float).eps})
+    if not np.all(np.isfinite(res.x)):
+        raise ValueError("logistic regression did not converge")
+    return res.x[:d], float(res.x[d])
+
+
 def fit_phase_inference(x: np.ndarray, valid: np.ndarray, phases: list[str], c: float = 0.1) -> PhaseInference:
     """Fit on training spectra whose phase is known (unknown ones are left out)."""
-    from sklearn.linear_model import LogisticRegression
-
     keep = np.array([p != "unknown" for p in phases])
     f = phase_features(x[keep], valid[keep])
     y = np.array([p == "gas" for p, k in zip(phases, keep) if k], dtype=int)
     mean, scale = f.mean(axis=0), f.std(axis=0) + 1e-6
-    lr = LogisticRegression(C=c, max_iter=2000).fit((f - mean) / scale, y)
-    return PhaseInference(mean, scale, lr.coef_[0], float(lr.intercept_[0]))
+    coef, intercept = fit_logistic((f - mean) / scale, y, c=c)
+    return PhaseInference(mean, scale, coef, intercept)

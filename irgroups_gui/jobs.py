@@ -34,6 +34,13 @@ def classify_paths(paths: list[str], bundle, chunk: int, progress: Callable[[tup
     return len(paths)
 
 
+def library_search(library, spectrum, top: int):
+    """The Match (hits, k-NN vote, novelty caution) of one spectrum in a reference library."""
+    from core.search import search_spectra
+
+    return search_spectra([spectrum], library, top=top)[0]
+
+
 @contextmanager
 def torch_threads(n: int) -> Iterator[None]:
     """Run a block with n torch intra-op threads, then restore the previous count.

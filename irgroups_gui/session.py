@@ -77,6 +77,12 @@ class Session:
         self._terms_wanted: int | None = None  # entry asked for while that job runs
         self._generation = 0  # bumped when the model or the list changes: older results are stale
 
+    def run_job(self, job: Callable[[], Any], on_result: Callable[[Any], None],
+                on_error: Callable[[str], None]) -> None:
+        """Run job() with the session's JobRunner: in a worker thread in the app (results on the
+        GUI thread), inline in scripts and tests. For the views' long work (library search)."""
+        self._run_job(job, on_result, on_error)
+
     # ---------------------------------------------------------------- entries
     def add_paths(self, paths: list[str]) -> list[int]:
         """Append pending entries for files not already loaded; returns their indices."""

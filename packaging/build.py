@@ -29,9 +29,12 @@ def size(p: Path) -> int:
 
 
 def print_parts(app: Path, top: int = 12) -> None:
-    parts = sorted(((size(p), p.name) for p in (app / "_internal").iterdir()), reverse=True)
+    """The bundle's size and its biggest parts: the folders and files of _internal, and the
+    executables (each carries its own copy of the Python archive)."""
+    parts = [(size(p), p.name) for p in (app / "_internal").iterdir()]
+    parts += [(size(p), f"{p.name} (executable)") for p in app.iterdir() if p.is_file() and not p.is_symlink()]
     print(f"bundle {app}: {folder_size(app) / 2**20:.0f} MB unpacked; biggest parts:")
-    for n, name in parts[:top]:
+    for n, name in sorted(parts, reverse=True)[:top]:
         print(f"    {n / 2**20:8.1f} MB  {name}")
 
 

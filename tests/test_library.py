@@ -268,6 +268,79 @@ def test_similar_panel(qtbot, library, tmp_path):
     again.shutdown()
 
 
+def test_structures_without_rdkit_drawing_give_no_picture(monkeypatch):
+    """The installer leaves rdkit.Chem.Draw out: the hits are listed without pictures."""
+    from irgroups_gui._qt.similar_view import structure_png
+
+    structure_png.cache_clear()
+    monkeypatch.setitem(sys.modules, "rdkit.Chem.Draw", None)  # import fails as in the bundle
+    try:
+        assert structure_png("CCO", "[OX2H]", 120, 90) == b""
+    finally:
+        structure_png.cache_clear()
+
+
+def test_similar_panel_searches_in_a_worker_and_drops_stale_results(qtbot, library, tmp_path, monkeypatch):
+    import threading
+
+    from PySide6.QtCore import QSettings
+
+    import pyqtgraph as pg
+
+    from core.classify import Prediction
+    from core.groups import GROUP_NAMES
+    from core.io import read_spectra
+    from irgroups_gui._qt import similar_view
+    from irgroups_gui._qt.similar_view import SEARCHING, SimilarView
+    from irgroups_gui._qt.worker import thread_worker
+    from irgroups_gui.session import Session
+
+    workers, searched = [], []
+
+    def in_worker(job, on_result, on_error):  # the app's JobRunner (MainWindow._run_job)
+        w = thread_worker(job)
+        w.returned.connect(on_result)
+        w.errored.connect(on_error)
+        workers.append(w.start())
+
+    def search(lib, spectrum, top):
+        searched.append((Path(spectrum.source).stem, threading.get_ident()))
+        return real_search(lib, spectrum, top)
+
+    real_search = similar_view.library_search
+    monkeypatch.setattr(similar_view, "library_search", search)
+    lib, _ = library
+    session = Session(run_job=in_worker)
+    session.bundle = SimpleNamespace(group_names=GROUP_NAMES)
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    view = SimilarView(session, plot.getPlotItem(), QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(view)
+    present = np.zeros(len(GROUP_NAMES), bool)
+    for i, k in enumerate((2, 5)):
+        q = _write(tmp_path / f"q{k}.jdx", k, "gas", shift=2.0, noise=0.005)
+        session.add_paths([str(q)])
+        session.set_prediction(i, Prediction(source=str(q), name=f"q{k}", spectrum=read_spectra(q)[0], present=present))
+    session.selection.update(entry=0)
+    view.set_library(lib, str(tmp_path / "lib.h5"))
+    # the search was handed to the worker: nothing found on this thread yet
+    assert view.match is None and view.hits.count() == 0 and view.compare.text() == SEARCHING
+    qtbot.waitUntil(lambda: view.hits.count() == 5, timeout=20000)
+    assert view.hits.item(0).text().startswith("1. compound 2") and "Vote of the" in view.compare.text()
+    assert len(searched) == 1 and searched[0][1] != threading.get_ident()
+    session.selection.update(entry=1)  # a search for q5 starts ...
+    session.selection.update(entry=0)  # ... and is stale when it returns: dropped, q2 searched again
+    assert view.hits.count() == 0 and view.compare.text() == SEARCHING
+    qtbot.waitUntil(lambda: view.match is not None and not view._searching, timeout=20000)
+    assert [name for name, _ in searched] == ["q2", "q5", "q2"]
+    assert view.hits.item(0).text().startswith("1. compound 2")
+    session.selection.update(entry=1)
+    qtbot.waitUntil(lambda: view.match is not None and not view._searching, timeout=20000)
+    assert view.hits.item(0).text().startswith("1. compound 5") and len(searched) == 4
+    for w in workers:
+        w.wait()
+
+
 def test_panel_builds_a_library_in_a_worker(qtbot, sources, tmp_path):
     from PySide6.QtCore import QSettings
 

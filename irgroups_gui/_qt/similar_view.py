@@ -1,7 +1,8 @@
 """The "Similar spectra" panel: the nearest reference spectra of the current spectrum, with
 2-D structures (the selected group's atoms highlighted), the neighbours' group vote next to the
 network's answer, the novelty caution; click a hit to overlay it on the spectrum. Libraries are
-opened or built in a worker; the last one is remembered."""
+opened or built in a worker; the last one is remembered. The search runs as a session job (a
+worker thread in the app), one at a time; a result for an entry no longer shown is dropped."""
 from __future__ import annotations
 
 import html
@@ -16,15 +17,18 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QL
 
 from core.groups import GROUPS
 from irgroups_gui._qt.worker import Worker, thread_worker
+from irgroups_gui.jobs import library_search
 from irgroups_gui.session import Session
 
 if TYPE_CHECKING:
+    from core.classify import Prediction
     from core.library import Library
     from core.search import Match
 
 TOP = 5
 ICON = QSize(130, 95)
 SETTINGS_KEY = "library/last"
+SEARCHING = "<i>Searching the library…</i>"
 HIT_COLOUR = (214, 39, 40)
 HOW_TO = ("<b>No reference library open.</b><br>Library &gt; Build library… (a folder or zip of spectra "
           "and a structures CSV with <i>file</i> and <i>inchi</i> or <i>smiles</i> columns), or on the "
@@ -35,9 +39,14 @@ HOW_TO = ("<b>No reference library open.</b><br>Library &gt; Build library… (a
 @lru_cache(maxsize=256)
 def structure_png(identifier: str, smarts: str, width: int, height: int) -> bytes:
     """A 2-D drawing (PNG bytes) of a SMILES/InChI with the atoms and bonds matching `smarts`
-    highlighted; empty bytes when RDKit cannot read the structure."""
+    highlighted; empty bytes when RDKit cannot read the structure, or cannot draw (the installer
+    leaves RDKit's drawing module out: it alone pulls in copies of cairo, fontconfig and xcb)."""
     from rdkit import Chem
-    from rdkit.Chem.Draw import rdMolDraw2D
+
+    try:
+        from rdkit.Chem.Draw import rdMolDraw2D
+    except ImportError:
+        return b""
 
     from core.groups import mol_from_identifier
 
@@ -65,6 +74,7 @@ class SimilarView(QWidget):
         self.settings = settings
         self.library: Library | None = None
         self.match: Match | None = None
+        self._searching = False  # a search job is running; its result may be stale when it returns
         self._workers: set[Worker] = set()
         self._plot = spectrum_plot
         self._curve = pg.PlotDataItem(pen=pg.mkPen(HIT_COLOUR, width=1.4, style=Qt.PenStyle.DashLine))
@@ -208,23 +218,58 @@ class SimilarView(QWidget):
             self._draw_overlay()
 
     def refresh(self) -> None:
-        """Search the current entry (a few ms) and redraw the panel."""
+        """Redraw the panel for the current entry and search the library for it in a job; the
+        hits appear when the search returns."""
         self.match = None
-        lib, entry = self.library, self.session.current()
+        lib = self.library
         if lib is None:
             self.info.setText(HOW_TO)
         else:
             phases = ", ".join(f"{p} {n}" for p, n in lib.phase_counts().items())
             self.info.setText(f"{len(lib)} reference spectra ({phases})")
             self.info.setToolTip(lib.path)
-        pred = entry.prediction if entry else None
-        if lib is not None and pred is not None and pred.ok and pred.spectrum is not None:
-            from core.search import search_spectra
-
-            self.match = search_spectra([pred.spectrum], lib, top=TOP)[0]
         self._fill_compare()
         self._fill_hits()
         self._draw_overlay()
+        if self._query() is not None:
+            self.compare.setText(SEARCHING)
+            self._search()
+
+    def _query(self) -> Prediction | None:
+        """The current entry's prediction when there is a library to search it in."""
+        entry = self.session.current()
+        pred = entry.prediction if entry else None
+        ok = self.library is not None and pred is not None and pred.ok and pred.spectrum is not None
+        return pred if ok else None
+
+    def _search(self) -> None:
+        """Search the library for the current entry, one job at a time: while one runs, the
+        next starts when it returns (if what it searched for is no longer current)."""
+        pred, lib = self._query(), self.library
+        if pred is None or self._searching:
+            return
+        self._searching = True
+
+        def current() -> bool:
+            return self.library is lib and self._query() is pred
+
+        def done(match: Match) -> None:
+            self._searching = False
+            if not current():  # the entry, its prediction or the library changed meanwhile
+                self._search()
+                return
+            self.match = match
+            self._fill_compare()
+            self._fill_hits()
+
+        def failed(message: str) -> None:
+            self._searching = False
+            if not current():
+                self._search()
+                return
+            self.compare.setText(f"<span style='color:#b22'>Could not search: {html.escape(message)}</span>")
+
+        self.session.run_job(lambda: library_search(lib, pred.spectrum, TOP), done, failed)
 
     def _fill_compare(self) -> None:
         m, entry, bundle = self.match, self.session.current(), self.session.bundle
