@@ -36,7 +36,6 @@ class TrainConfig:
     mask: bool = False  # input: a mask channel for unmeasured and mulling-agent regions
     calibrate: bool = False  # calibrate probabilities on validation data (present = p >= 0.5)
     phase_heads: bool = False  # then fine-tune one dense head per phase group on frozen encoders (core.heads)
-    balance_phases: bool = False  # weight spectra so gas and condensed count equally in the loss
 
     @classmethod
     def recipe(cls, name: str, **overrides) -> "TrainConfig":
@@ -104,24 +103,10 @@ def weighted_bce(logits: torch.Tensor, y: torch.Tensor, w_pos: torch.Tensor, w_n
     return (nn.functional.binary_cross_entropy_with_logits(logits, y, reduction="none") * w).mean()
 
 
-def member_bce(logits: torch.Tensor, y: torch.Tensor, w_pos: torch.Tensor, w_neg: torch.Tensor,
-               sample_w: torch.Tensor | None = None) -> torch.Tensor:
-    """`weighted_bce` of each member: logits and labels (M, n, groups) -> (M,) losses;
-    `sample_w` (M, n) or (n,) weights each spectrum (mean 1 over the dataset)."""
+def member_bce(logits: torch.Tensor, y: torch.Tensor, w_pos: torch.Tensor, w_neg: torch.Tensor) -> torch.Tensor:
+    """`weighted_bce` of each member: logits and labels (M, n, groups) -> (M,) losses."""
     w = y * w_pos + (1 - y) * w_neg
-    if sample_w is not None:
-        w = w * sample_w[..., None]
     return (nn.functional.binary_cross_entropy_with_logits(logits, y, reduction="none") * w).mean(dim=(1, 2))
-
-
-def phase_balance_weights(phases: list[str]) -> torch.Tensor:
-    """Per-spectrum weights (mean 1) under which gas and condensed spectra count equally."""
-    gas = torch.tensor([p == "gas" for p in phases], dtype=torch.bool)
-    n_gas, n = int(gas.sum()), len(phases)
-    if n_gas in (0, n):
-        return torch.ones(n)
-    w = torch.where(gas, 0.5 / n_gas, 0.5 / (n - n_gas))
-    return w * n
 
 
 def augment_batch(x: torch.Tensor, gen: torch.Generator, max_shift: int = 2, gamma: float = 0.0) -> torch.Tensor:
@@ -163,11 +148,14 @@ def _tilt_noise(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     return out / out.amax(dim=1, keepdim=True).clamp_min(1e-6)
 
 
-def predict_logits(model: IRCNN, x: np.ndarray | torch.Tensor, batch: int = 2048) -> np.ndarray:
+def predict_logits(model: IRCNN, x: np.ndarray | torch.Tensor, batch: int = 2048,
+                   head: np.ndarray | None = None) -> np.ndarray:
+    """One model's logits (n, groups); `head` (n,) picks each spectrum's head in a model with phase heads."""
     model.eval()
     xt = torch.as_tensor(x, dtype=torch.float32)
     with torch.inference_mode():
-        return torch.cat([model(xt[i:i + batch]) for i in range(0, len(xt), batch)]).numpy()
+        return torch.cat([model(xt[i:i + batch], None if head is None else head[i:i + batch])
+                          for i in range(0, len(xt), batch)]).numpy()
 
 
 def predict_proba(model: IRCNN, x: np.ndarray | torch.Tensor) -> np.ndarray:
@@ -235,8 +223,6 @@ class EnsembleTrainer:
         xt, yt = torch.from_numpy(train.spectra), torch.from_numpy(train.labels.astype(np.float32))
         xv, yv = torch.from_numpy(val.spectra), torch.from_numpy(val.labels.astype(np.float32))
         w_pos, w_neg = class_weights(train.labels)
-        sw_t = phase_balance_weights(train.phases) if cfg.balance_phases else None
-        sw_v = phase_balance_weights(val.phases) if cfg.balance_phases else None
         members = [_Member(s, torch.Generator().manual_seed(s)) for s in self.seeds]
         inits = []
         for s in self.seeds:
@@ -263,8 +249,7 @@ class EnsembleTrainer:
                 if cfg.augment:
                     xb = torch.stack([augment_batch(xb[j], members[i].gen, cfg.max_shift, cfg.gamma)
                                       for j, i in enumerate(slots)])
-                losses = member_bce(net(xb, per_member=True), yt[idx], w_pos, w_neg,
-                                    None if sw_t is None else sw_t[idx])
+                losses = member_bce(net(xb, per_member=True), yt[idx], w_pos, w_neg)
                 opt.zero_grad()
                 losses.sum().backward()
                 opt.step()
@@ -279,7 +264,7 @@ class EnsembleTrainer:
             if cancelled:
                 break
             logits = stacked_logits(net, xv)
-            val_losses = member_bce(logits, yv.expand(len(slots), *yv.shape), w_pos, w_neg, sw_v)
+            val_losses = member_bce(logits, yv.expand(len(slots), *yv.shape), w_pos, w_neg)
             prob = torch.sigmoid(logits).numpy()
             summaries = []
             for j, i in enumerate(slots):

@@ -219,7 +219,11 @@ def test_default_model_loads_unchanged_and_predicts_in_one_pass(small_dataset):
     bundle = load_bundle(default_model_path())
     assert len(bundle.members) == 10 and bundle.stacked.members == 10
     x = bundle.network_input(small_dataset.spectra[:5], small_dataset.valid[:5], [""] * 5, ["gas"] * 5)
-    loop = np.stack([predict_logits(m, x) for m in bundle.members])
-    np.testing.assert_allclose(bundle.member_logits(x), loop, rtol=1e-5, atol=1e-5)
-    terms = Explainer(bundle).terms(x[1])
-    np.testing.assert_allclose(terms.sum(axis=(2, 3)) + Explainer(bundle).biases(), loop[:, 1], rtol=1e-5, atol=1e-4)
+    for phase in ("gas", "kbr"):  # the gas and the condensed head
+        head = bundle.config.head_index([phase] * 5, 5)
+        loop = np.stack([predict_logits(m, x, head=head) for m in bundle.members])
+        np.testing.assert_allclose(bundle.member_logits(x, [phase] * 5), loop, rtol=1e-5, atol=1e-5)
+        terms = Explainer(bundle).terms(x[1], phase)
+        np.testing.assert_allclose(terms.sum(axis=(2, 3)) + Explainer(bundle).biases(phase), loop[:, 1],
+                                   rtol=1e-5, atol=1e-4)
+    assert not np.allclose(bundle.member_logits(x, ["gas"] * 5), bundle.member_logits(x, ["kbr"] * 5))

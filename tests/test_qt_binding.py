@@ -35,4 +35,6 @@ def test_cross_thread_worker_signals_keep_refcounts(qapp):
     while (w.is_running() or len(got) < 3000) and time.perf_counter() < deadline:
         qapp.processEvents()
     assert len(got) == 3000
-    assert abs(sys.getrefcount(None) - before) < 100
+    # a binding that loses or leaks a reference per emission drifts by ~3000; threads left by
+    # earlier tests (finished workers being cleaned up) move the count by about a hundred
+    assert abs(sys.getrefcount(None) - before) < 1000

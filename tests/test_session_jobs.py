@@ -46,7 +46,7 @@ def _session(runner, n=3, explainer=None):
     s.add_paths([f"{i}.jdx" for i in range(n)])
     s.set_model(bundle=None, explainer=explainer or FakeExplainer(), patterns=None)
     for i in range(n):
-        s.set_prediction(i, SimpleNamespace(ok=True, model_input=np.array([float(i), 0.0])))
+        s.set_prediction(i, SimpleNamespace(ok=True, model_input=np.array([float(i), 0.0]), phase="kbr"))
     return s
 
 
