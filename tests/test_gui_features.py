@@ -408,3 +408,14 @@ def test_export_figure_command_writes_exactly_out(qtbot, tmp_path, model_dir, ca
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "broken.jdx" in err[0] and not (tmp_path / "x.png").exists()
     assert export_figure([str(good[0])], str(tmp_path / "x.pdf"), str(model_dir)) == 1
+
+
+def test_model_card_names_the_dense_heads():
+    from types import SimpleNamespace
+
+    from core.bundle import load_bundle
+    from core.resources import default_model_path
+    from irgroups_gui._qt.model_card import model_card_html
+
+    html = model_card_html(SimpleNamespace(bundle=load_bundle(default_model_path())))
+    assert "dense heads" in html and "gas, condensed (chosen by each spectrum&#x27;s phase)" in html

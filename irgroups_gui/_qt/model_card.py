@@ -47,7 +47,9 @@ def model_card_html(session: Session) -> str:
             ("trained", r.get("date", "?")), ("software", r.get("software", "?")),
             ("dataset", r.get("dataset", "?")), ("dataset hash", str(r.get("dataset_hash", "?"))[:16]),
             ("split seed", r.get("split_seed", "?")), ("best epochs", r.get("epochs", "?")),
-            ("input grid", f"{b.grid.start:.0f}-{b.grid.stop:.0f} cm-1, {b.grid.n} points")]
+            ("input grid", f"{b.grid.start:.0f}-{b.grid.stop:.0f} cm-1, {b.grid.n} points"),
+            ("dense heads", ", ".join(b.config.heads) + " (chosen by each spectrum's phase)" if b.config.heads
+             else "one for all phases")]
     out = ["<h2>Model</h2><table cellspacing=4>"]
     out += [f"<tr><td><b>{html.escape(str(k))}</b></td><td>{html.escape(str(v))}</td></tr>" for k, v in rows]
     out.append("</table>")
