@@ -26,6 +26,13 @@ def self_test(model: str | None) -> int:
             failed += 1
             print(f"{p.source}: error: {p.error}")
     print(f"self-test: {len(samples) - failed}/{len(samples)} samples classified with {len(bundle.members)} members")
+    from irgroups_gui.train_process import TrainingProcessError, check_child_process
+
+    try:
+        print(f"self-test: training child process ok ({check_child_process()})")
+    except TrainingProcessError as exc:
+        print(f"self-test: training child process failed: {exc}")
+        failed += 1
     return 1 if failed else 0
 
 

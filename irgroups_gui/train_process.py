@@ -119,6 +119,32 @@ def _child(dataset_path: str, recipe: str, overrides: dict, seeds: int, q, stop,
         q.put(("error", "training interrupted"))
 
 
+def check_child_process(timeout: float = 120.0) -> str:
+    """Spawn a child the way training does, have it import the training code, and return what it
+    reports (the self-test of installed bundles uses this: spawning must work in a frozen app)."""
+    ctx = mp.get_context("spawn")
+    q = ctx.Queue()
+    child = ctx.Process(target=_ping, args=(q,), name="irgroups-check", daemon=True)
+    child.start()
+    try:
+        return q.get(timeout=timeout)
+    except queue.Empty:
+        raise TrainingProcessError(f"no answer from a child process within {timeout:.0f} s "
+                                   f"(exit code {child.exitcode})") from None
+    finally:
+        child.join(10)
+        if child.is_alive():
+            child.kill()
+
+
+def _ping(q) -> None:
+    import torch
+
+    import core.evaluation  # noqa: F401  (what a training child imports)
+
+    q.put(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+
+
 def _load_result(folder: Path, payload: dict):
     """The TrainedModel from the child's saved model folder and its report."""
     from core.bundle import load_bundle
