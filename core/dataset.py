@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from core import __version__
-from core.h5file import atomic_h5, write_common
+from core.h5file import atomic_h5, read_strings, write_common
 from core.groups import GROUP_NAMES, formula_verdict, label_mol, mol_from_identifier
 from core.io import csv_rows, expand_paths, iter_zip_spectra, read_spectra
 from core.phase import CONDENSED, PHASES, phase_from_state
@@ -327,11 +327,6 @@ def save_dataset(ds: Dataset, path: str | Path) -> None:
         write_common(f, ds.grid, ds.group_names, ds.content_hash, ds.provenance, "irgroups-dataset", 2)
 
 
-def _strings(f, key: str) -> list[str]:
-    """A stored string list, or [] when the (older) file does not have it."""
-    return [s.decode() if isinstance(s, bytes) else s for s in f[key][()]] if key in f else []
-
-
 def load_dataset(path: str | Path) -> Dataset:
     """Read a dataset written by save_dataset, checking its format and content hash."""
     import h5py
@@ -346,12 +341,11 @@ def load_dataset(path: str | Path) -> Dataset:
             groups = tuple(g["name"] for g in json.loads(f.attrs["groups"]))
             ds = Dataset(
                 spectra=f["spectra"][()].astype(np.float32), labels=f["labels"][()].astype(np.uint8),
-                ids=[s.decode() if isinstance(s, bytes) else s for s in f["ids"][()]],
-                names=[s.decode() if isinstance(s, bytes) else s for s in f["names"][()]],
-                identifiers=[s.decode() if isinstance(s, bytes) else s for s in f["identifiers"][()]],
+                ids=read_strings(f, "ids"), names=read_strings(f, "names"),
+                identifiers=read_strings(f, "identifiers"),
                 split=f["split"][()].astype(np.uint8), grid=Grid.from_dict(json.loads(f.attrs["grid"])),
                 group_names=groups, provenance=json.loads(f.attrs["provenance"]),
-                phases=_strings(f, "phases"), states=_strings(f, "states"),
+                phases=read_strings(f, "phases", optional=True), states=read_strings(f, "states", optional=True),
                 valid=f["valid"][()].astype(bool) if "valid" in f else None)
             stored_hash = f.attrs["content_hash"]
     except DatasetError:

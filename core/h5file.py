@@ -30,6 +30,14 @@ def atomic_h5(path: str | Path) -> Iterator:
         raise
 
 
+def read_strings(f, key: str, optional: bool = False) -> list[str]:
+    """A stored string list (h5py gives bytes or str); an `optional` one missing from an older
+    file is [] (a required one raises KeyError)."""
+    if optional and key not in f:
+        return []
+    return [v.decode() if isinstance(v, bytes) else str(v) for v in f[key][()]]
+
+
 def write_common(f, grid, group_names, content_hash: str, provenance: dict, fmt: str, version: int) -> None:
     """The attributes every IR Groups HDF5 file carries."""
     import json

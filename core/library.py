@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from core import __version__
-from core.h5file import atomic_h5, write_common
+from core.h5file import atomic_h5, read_strings, write_common
 from core.dataset import BuildReport, Dataset, iter_labelled, load_dataset, load_structures
 from core.groups import GROUP_NAMES
 from core.preprocess import DEFAULT_GRID, Grid, normalise, resample_batch
@@ -170,10 +170,6 @@ def save_library(lib: Library, path: str | Path) -> None:
             f.create_dataset(key, data=np.array(getattr(lib, key), dtype=object), dtype=h5py.string_dtype())
         write_common(f, lib.grid, lib.group_names, lib.content_hash, lib.provenance, FORMAT, FORMAT_VERSION)
 
-def _strings(values) -> list[str]:
-    return [v.decode() if isinstance(v, bytes) else str(v) for v in values]
-
-
 def load_library(path: str | Path) -> Library:
     """Read a library written by save_library, checking format, version and content hash."""
     import h5py
@@ -190,7 +186,7 @@ def load_library(path: str | Path) -> Library:
                 raise LibraryError(f"{path}: unsupported library format version {version} "
                                    f"(this program reads {FORMAT_VERSION})")
             lib = Library(f["spectra"][()].astype(np.float32), f["labels"][()].astype(np.uint8),
-                          *(_strings(f[k][()]) for k in _TEXT_FIELDS),
+                          *(read_strings(f, k) for k in _TEXT_FIELDS),
                           grid=Grid.from_dict(json.loads(f.attrs["grid"])),
                           group_names=tuple(g["name"] for g in json.loads(f.attrs["groups"])),
                           provenance=json.loads(f.attrs["provenance"]), path=str(path))
