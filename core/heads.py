@@ -20,6 +20,7 @@ import torch
 
 from core.model import IRCNN
 from core.phase import PHASE_GROUPS, phase_group
+from core.training import class_weights, weighted_bce
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,6 @@ def fit_phase_heads(models: list[IRCNN], seeds: list[int], train: tuple[np.ndarr
     order from a generator seeded with seeds[i]. `progress(done, total)` is called after each (member, head);
     when `stopping()` turns true the members fitted so far are returned with heads and the rest
     keep their shared head copied into every phase group (so the model stays usable)."""
-    from core.training import class_weights, weighted_bce
-
     (xt, yt, pt), (xv, yv, pv) = train, val
     group_t = np.array([phase_group(p) for p in pt])
     group_v = np.array([phase_group(p) for p in pv])
@@ -74,7 +73,7 @@ def fit_phase_heads(models: list[IRCNN], seeds: list[int], train: tuple[np.ndarr
             w, b = _fit_head(model.dense.weight.detach(), model.dense.bias.detach(),
                              (zt[rows_t], torch.from_numpy(yt[rows_t].astype(np.float32))),
                              (zv[rows_v], torch.from_numpy(yv[rows_v].astype(np.float32))),
-                             class_weights(yt[rows_t]), weighted_bce, gen, config)
+                             class_weights(yt[rows_t]), gen, config)
             with torch.no_grad():
                 headed.dense.weight[h * g:(h + 1) * g] = w
                 headed.dense.bias[h * g:(h + 1) * g] = b
@@ -94,7 +93,7 @@ def _latents(model: IRCNN, x: np.ndarray, batch: int = 1024) -> torch.Tensor:
 
 
 def _fit_head(w0: torch.Tensor, b0: torch.Tensor, train: tuple[torch.Tensor, torch.Tensor],
-              val: tuple[torch.Tensor, torch.Tensor], weights: tuple[torch.Tensor, torch.Tensor], loss_fn,
+              val: tuple[torch.Tensor, torch.Tensor], weights: tuple[torch.Tensor, torch.Tensor],
               gen: torch.Generator, cfg: HeadConfig) -> tuple[torch.Tensor, torch.Tensor]:
     """One head (groups x features weights, biases) from (w0, b0), early-stopped on validation loss."""
     (zt, yt), (zv, yv) = train, val
@@ -104,7 +103,7 @@ def _fit_head(w0: torch.Tensor, b0: torch.Tensor, train: tuple[torch.Tensor, tor
 
     def val_loss() -> float:
         with torch.no_grad():
-            return float(loss_fn(zv @ w.T + b, yv, w_pos, w_neg))
+            return float(weighted_bce(zv @ w.T + b, yv, w_pos, w_neg))
 
     best, best_w, best_b, since, epoch = val_loss(), w0.clone(), b0.clone(), 0, 0
     while since < cfg.patience and epoch < cfg.max_epochs:
@@ -112,7 +111,7 @@ def _fit_head(w0: torch.Tensor, b0: torch.Tensor, train: tuple[torch.Tensor, tor
         order = torch.randperm(len(zt), generator=gen)
         for s in range(0, len(zt), cfg.batch_size):
             i = order[s:s + cfg.batch_size]
-            loss = loss_fn(zt[i] @ w.T + b, yt[i], w_pos, w_neg)
+            loss = weighted_bce(zt[i] @ w.T + b, yt[i], w_pos, w_neg)
             opt.zero_grad()
             loss.backward()
             opt.step()

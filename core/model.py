@@ -11,6 +11,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from core.phase import PHASE_GROUPS, phase_group
+
 
 @dataclass(frozen=True)
 class ModelConfig:
@@ -30,8 +32,6 @@ class ModelConfig:
 
     def head_of(self, phase: str) -> int:
         """The dense head that serves a phase class (0 when the model has one head)."""
-        from core.phase import phase_group
-
         return self.heads.index(phase_group(phase)) if self.heads else 0
 
     def head_index(self, phases: list[str] | None, n: int) -> np.ndarray | None:
@@ -46,8 +46,6 @@ class ModelConfig:
     @classmethod
     def from_dict(cls, d: dict) -> "ModelConfig":
         heads = tuple(str(h) for h in d.get("heads", ()))
-        from core.phase import PHASE_GROUPS
-
         if any(h not in PHASE_GROUPS for h in heads) or len(set(heads)) != len(heads):
             raise ValueError(f"heads must be distinct phase groups of {PHASE_GROUPS}, got {list(heads)}")
         return cls(int(d["input_length"]), tuple(int(c) for c in d["channels"]), int(d["kernel"]),

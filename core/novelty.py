@@ -80,7 +80,6 @@ def _views(bundle, x: np.ndarray, high: np.ndarray, spread: np.ndarray, member_s
 
 def _neighbour_distance(features: np.ndarray, ref: np.ndarray, k: int = NEIGHBOURS) -> np.ndarray:
     """Mean Euclidean distance of each row to its k nearest reference rows."""
-    ref = ref.astype(np.float32)
     r2 = (ref ** 2).sum(axis=1)
     out = np.empty(len(features))
     for i in range(0, len(features), 256):
@@ -101,7 +100,7 @@ class NoveltyModel:
     member_scale: np.ndarray  # (members,)
     threshold: float
     info: dict = field(default_factory=dict)
-    ref: np.ndarray | None = None  # (reference spectra, members * 2 * channels), standardised, float16
+    ref: np.ndarray | None = None  # (reference spectra, members * 2 * channels), standardised (stored as float16)
     ref_mean: np.ndarray | None = None
     ref_sd: np.ndarray | None = None
     view_scale: np.ndarray = field(default_factory=lambda: np.ones(2))  # exceedance, neighbours
@@ -164,7 +163,7 @@ def fit_novelty(bundle, train_x: np.ndarray, val_x: np.ndarray) -> NoveltyModel:
     val_exc /= len(highs)
     ref = np.concatenate(train_pooled, axis=1)
     mean, sd = ref.mean(axis=0), ref.std(axis=0) + 1e-6
-    ref = ((ref - mean) / sd).astype(np.float16)
+    ref = ((ref - mean) / sd).astype(np.float16).astype(np.float32)  # the values the file will hold
     val_knn = _neighbour_distance((np.concatenate(val_pooled, axis=1) - mean) / sd, ref)
     view_scale = np.array([max(float(np.quantile(v, PART_QUANTILE)), 1e-6) for v in (val_exc, val_knn)])
     val_total = np.maximum(val_exc / view_scale[0], val_knn / view_scale[1])
@@ -200,7 +199,7 @@ def load_novelty(folder: str | Path) -> NoveltyModel | None:
         info = {k: v for k, v in meta.items() if k not in ("format", "format_version", "threshold", "tensors_sha256")}
         model = NoveltyModel(t["high"], t["spread"], t["member_scale"], float(meta["threshold"]), info)
         if meta["format_version"] >= 2:
-            model.ref, model.ref_mean, model.ref_sd = t["ref"], t["ref_mean"], t["ref_sd"]
+            model.ref, model.ref_mean, model.ref_sd = t["ref"].astype(np.float32), t["ref_mean"], t["ref_sd"]
             model.view_scale = t["view_scale"]
     except (ValueError, KeyError, TypeError, OSError, SafetensorError) as exc:
         raise NoveltyError(f"{folder}: unusable novelty files ({exc})") from None
