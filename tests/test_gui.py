@@ -53,7 +53,7 @@ def test_drop_classify_list_errors_and_linked_selection(qtbot, window, tmp_path)
     assert window.heatmaps.weights.region.isVisible()
     # the model input can be shown alone; the view keeps one curve
     window.spectrum.set_form("model")
-    assert len(window.spectrum._curves) == 1
+    assert len(window.spectrum.drawn_curves()) == 1
 
 
 def test_export_predictions(window, qtbot, tmp_path):

@@ -3,12 +3,14 @@ through one code path, used by File > Export figure, reports and `irgroups-gui -
 SVG uses Qt's own QSvgGenerator (vector output), not pyqtgraph's SVG exporter."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QIODevice, QPoint, QRect, QRectF, QSize
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QGraphicsView, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QWidget
 
 FORMATS = ("png", "svg")
 PNG_SCALE = 2  # device pixels per widget pixel in PNG files
@@ -25,13 +27,29 @@ def figure_format(path: str | Path) -> str:
     return fmt
 
 
+@contextmanager
+def _uncached(scene: QGraphicsScene) -> Iterator[None]:
+    """Items kept as screen pixmaps (the axes) draw themselves afresh while the figure is
+    rendered, so that SVG gets vector text and lines and a 2x PNG gets sharp ones."""
+    cached = [(item, item.cacheMode()) for item in scene.items()
+              if item.cacheMode() != QGraphicsItem.CacheMode.NoCache]
+    for item, _ in cached:
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    try:
+        yield
+    finally:
+        for item, mode in cached:
+            item.setCacheMode(mode)
+
+
 def _paint(painter: QPainter, widgets: list[QWidget]) -> None:
     """Draw the widgets side by side; graphics views draw their scenes (vector items stay vectors)."""
     x = 0
     try:
         for w in widgets:
             if isinstance(w, QGraphicsView):
-                w.render(painter, QRectF(x, 0, w.width(), w.height()), w.viewport().rect())
+                with _uncached(w.scene()):
+                    w.render(painter, QRectF(x, 0, w.width(), w.height()), w.viewport().rect())
             else:
                 QWidget.render(w, painter, QPoint(x, 0))
             x += w.width()

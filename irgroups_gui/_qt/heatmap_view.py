@@ -69,6 +69,7 @@ class HeatmapViews:
                         "(gas or condensed) in the bias.")
         self.bars = pg.BarGraphItem(x=[], height=[], width=1)
         per_window.addItem(self.bars)
+        self._weights_shown: tuple | None = None  # (explainer, member, group, head) of the weight map drawn
         weights.scene().sigMouseMoved.connect(self._hover)
         session.selection.changed.connect(self._selection_changed)
         session.model_changed.connect(self.redraw)
@@ -92,26 +93,29 @@ class HeatmapViews:
     def redraw(self) -> None:
         ex, sel = self.session.explainer, self.session.selection
         if ex is None:
-            self.weights.plot.setTitle("loading model…")
+            theme.set_title(self.weights.plot, "loading model…")
             return
         m = min(sel.member, len(ex.bundle.members) - 1)
         name = ex.bundle.group_names[sel.group]
         x0, d, width = self._geometry()
         entry = self.session.current()
         phase = self._phase()
-        self.weights.show(ex.weights(phase)[m, sel.group], x0, width)
+        shown = (id(ex), m, sel.group, ex.bundle.config.head_of(phase))
+        if shown != self._weights_shown:  # the weight map does not depend on the spectrum, only on its head
+            self.weights.show(ex.weights(phase)[m, sel.group], x0, width)
+            self._weights_shown = shown
         head = f", {phase_group(phase)} head" if ex.bundle.config.heads else ""
-        self.weights.plot.setTitle(f"<b>{name}</b>: dense weights (member {m + 1}{head})")
+        theme.set_title(self.weights.plot, f"<b>{name}</b>: dense weights (member {m + 1}{head})")
         terms = self.session.terms(sel.entry) if sel.entry is not None else None
         if terms is None:
             self.evidence.show(None, x0, width)
             waiting = entry is not None and entry.status == "ok"
-            self.evidence.plot.setTitle("evidence: computing…" if waiting else "evidence: select a classified spectrum")
+            theme.set_title(self.evidence.plot, "evidence: computing…" if waiting else "evidence: select a classified spectrum")
             self.bars.setOpts(x=[], height=[])
             self.info.setText("")
         else:
             self.evidence.show(terms[m, sel.group], x0, width)
-            self.evidence.plot.setTitle(f"evidence for {entry.name} (member {m + 1})")
+            theme.set_title(self.evidence.plot, f"evidence for {entry.name} (member {m + 1})")
             ev = ex.evidence(None, sel.group, terms, phase)
             per_window = ev.per_window
             present, absent = pg.mkBrush(*theme.PRESENT), pg.mkBrush(*theme.ABSENT)
@@ -119,7 +123,8 @@ class HeatmapViews:
             self.bars.setOpts(x=ex.fields.centre, height=per_window, width=d * 0.9, brushes=colours, pen=None)
             kind = "calibrated logit" if ex.bundle.calibration is not None else "mean logit"
             self.info.setText(f"{kind} {ev.logit:+.2f} = Σ evidence {ev.terms.sum():+.2f} + bias {ev.bias:+.2f}")
-        self.per_window.setTitle("evidence per window, summed over channels (ensemble mean)")
+        theme.set_title(self.per_window, "evidence per window, summed over channels (ensemble mean)")
+        self.per_window.vb.updateAutoRange()  # now rather than at paint time, which would ask for a second paint
         self._draw_cell()
         self._draw_region()
 

@@ -22,6 +22,7 @@ from irgroups_gui._qt.patterns_view import PatternsView
 from irgroups_gui._qt.probability_panel import ProbabilityPanel
 from irgroups_gui._qt.results_table import ResultsTable
 from irgroups_gui._qt.similar_view import SimilarView
+from irgroups_gui._qt.staggered_repaint import StaggeredRepaint
 from irgroups_gui._qt.training_tab import TrainingTab
 from irgroups_gui._qt.worker import Worker, thread_worker
 from irgroups_gui.export import write_predictions
@@ -54,6 +55,9 @@ class MainWindow(QMainWindow):
         self.phase_choice: dict[str, str] = {}  # file -> phase chosen in the results table
         self._restore: dict | None = None  # selection to restore once a reopened session is classified
 
+        # connected before the views: their updates are held back before they redraw
+        self._repaint = StaggeredRepaint()
+        self.session.selection.changed.connect(lambda f: self._repaint.trigger() if "entry" in f else None)
         self.files = FileList(self.session)
         self.plots = LinkedPlots(self.session)
         self.spectrum, self.heatmaps = self.plots.spectrum, self.plots.heatmaps
@@ -66,6 +70,8 @@ class MainWindow(QMainWindow):
         self.training.saved.connect(self._trained_saved)
         self.card = ModelCard(self.session, self.open_model, self.use_default_model)
         self.similar = SimilarView(self.session, self.spectrum.plot, self.settings)
+        self._repaint.set_widgets([self.plots.view.viewport(), self.probabilities.viewport(),
+                                   self.results.view.viewport()])
 
         centre = self._centre_box()
         right = QSplitter(Qt.Orientation.Vertical)

@@ -32,7 +32,7 @@ class ProbabilityPanel(pg.PlotWidget):
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.invertY(True)
-        self.plot.setTitle("functional groups")
+        theme.set_title(self.plot, "functional groups")
         self.plot.getAxis("left").setWidth(150)
         self.bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
         self.errors = pg.ErrorBarItem(pen=pg.mkPen((60, 60, 60), width=1))
@@ -82,13 +82,13 @@ class ProbabilityPanel(pg.PlotWidget):
         self.highlight.setVisible(entry is not None)
         self.plot.setYRange(-0.6, n - 0.4, padding=0)
         if entry is None:
-            self.plot.setTitle("functional groups")
+            theme.set_title(self.plot, "functional groups")
         elif pred is None:
-            self.plot.setTitle("classifying…", size="10pt")
+            theme.set_title(self.plot, "classifying…", size="10pt")
         elif not pred.ok:
-            self.plot.setTitle("not classified", size="10pt")
+            theme.set_title(self.plot, "not classified", size="10pt")
         else:
-            self.plot.setTitle(f"{int(present.sum())} groups present", size="10pt")
+            theme.set_title(self.plot, f"{int(present.sum())} groups present", size="10pt")
 
     def tooltip(self, group: int) -> str:
         """What the bar of `group` says, with the model's recorded test reliability for it."""

@@ -19,6 +19,31 @@ from irgroups_gui.session import Session
 FIXED = ("name", "phase", "present groups", "cautions")
 PHASE_CHOICES = ("auto",) + tuple(PHASES)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+# roles as plain ints: the view asks for about ten roles per cell on every repaint, and comparing
+# an int with a Qt enum member costs a Python-level call each time
+_DISPLAY, _TOOLTIP, _EDIT, _BACKGROUND, _FOREGROUND, _SORT = (
+    int(r.value) if hasattr(r, "value") else int(r)
+    for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.EditRole,
+              Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole, SORT_ROLE))
+
+
+class _Row:
+    """What the table shows of one entry, computed once per change of the entry (not per repaint)."""
+
+    def __init__(self, model: "ResultsModel", row: int):
+        p = model.session.entries[row].prediction
+        ok = p is not None and p.ok
+        n = model.columnCount()
+        self.text = [model.text(row, c) for c in range(n)]
+        self.edit = p.phase if p is not None and p.phase_source == "user" else "auto"
+        self.sort = [self.text[c].lower() for c in range(len(FIXED))] + (
+            [float(v) for v in p.mean] if ok else [-1.0] * (n - len(FIXED)))
+        self.background: list[QColor | None] = [None] * n
+        if ok:
+            for g, (m, present) in enumerate(zip(p.mean, p.present)):
+                base = theme.PRESENT if present else theme.ABSENT
+                self.background[len(FIXED) + g] = QColor(*base, int(40 + 200 * float(m)) if present else int(120 * float(m)))
+        self.error = p is not None and not p.ok
 
 
 class ResultsModel(QAbstractTableModel):
@@ -32,12 +57,15 @@ class ResultsModel(QAbstractTableModel):
         session.entries_cleared.connect(self.refresh)
         session.model_changed.connect(self.refresh)
         session.entry_updated.connect(self._row_changed)
+        self._rows: dict[int, _Row] = {}
 
     def refresh(self) -> None:
         self.beginResetModel()
+        self._rows.clear()
         self.endResetModel()
 
     def _row_changed(self, i: int) -> None:
+        self._rows.pop(i, None)
         self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt API)
@@ -95,21 +123,21 @@ class ResultsModel(QAbstractTableModel):
         row, col = index.row(), index.column()
         if not index.isValid() or row >= len(self.session.entries):
             return None
-        p = self.session.entries[row].prediction
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.text(row, col) if role == Qt.ItemDataRole.DisplayRole or col < len(FIXED) else None
-        if role == Qt.ItemDataRole.EditRole and col == 1:
-            return p.phase if p is not None and p.phase_source == "user" else "auto"
-        ok = p is not None and p.ok
-        if role == SORT_ROLE:
-            return float(p.mean[col - len(FIXED)]) if col >= len(FIXED) and ok else (
-                -1.0 if col >= len(FIXED) else self.text(row, col).lower())
-        if role == Qt.ItemDataRole.BackgroundRole and col >= len(FIXED) and ok:
-            g = col - len(FIXED)
-            base = theme.PRESENT if p.present[g] else theme.ABSENT
-            a = int(40 + 200 * float(p.mean[g])) if p.present[g] else int(120 * float(p.mean[g]))
-            return QColor(*base, a)
-        if role == Qt.ItemDataRole.ForegroundRole and col == 3 and p is not None and not p.ok:
+        role = int(role.value) if hasattr(role, "value") else int(role)
+        view = self._rows.get(row)
+        if view is None:
+            view = self._rows[row] = _Row(self, row)
+        if role == _DISPLAY:
+            return view.text[col]
+        if role == _TOOLTIP:
+            return view.text[col] if col < len(FIXED) else None
+        if role == _BACKGROUND:
+            return view.background[col]
+        if role == _EDIT:
+            return view.edit if col == 1 else None
+        if role == _SORT:
+            return view.sort[col]
+        if role == _FOREGROUND and col == 3 and view.error:
             return QColor(*theme.ERROR_TEXT)
         return None
 

@@ -53,6 +53,7 @@ class SpectrumView:
         self.plot.enableAutoRange(axis="y")
         self._curves: list[pg.PlotDataItem] = []
         self._bands: list[pg.LinearRegionItem] = []
+        self._bands_of: str | None = None  # the group whose bands are drawn
         self._peaks: list[pg.TextItem] = []
         self.main_curve: tuple[np.ndarray, np.ndarray] | None = None  # (x, y) of the current spectrum as drawn
         self.field = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(*theme.FIELD), pen=pg.mkPen(None))
@@ -122,12 +123,9 @@ class SpectrumView:
         return units.file_y_unit(sp.y_units) if sp is not None else "A"
 
     def redraw(self) -> None:
-        for c in self._curves:
-            self.plot.removeItem(c)
-        self._curves = []
-        self.main_curve = None
         from core.preprocess import standardise
 
+        self.main_curve = None
         shown = self._shown()
         current = self.session.current()
         failed = current is not None and current.status == "error"
@@ -136,7 +134,7 @@ class SpectrumView:
         y_unit = self.current_y_unit()
         own_units = self.form == "original"
         self.plot.setLabel("left", units.Y_LABELS[y_unit] if own_units else Y_LABEL_NORMALISED)
-        legend = []
+        legend, drawn = [], []
         for k, i in enumerate(shown):
             entry = self.session.entries[i]
             pred = entry.prediction
@@ -151,37 +149,61 @@ class SpectrumView:
                 else:
                     y = a / (a.max() if a.max() > 0 else 1.0)
                 grey = self.form == "both" and k == 0
-                pen = pg.mkPen((150, 150, 150), width=1) if grey else pg.mkPen(colour, width=1.3)
-                self._curves.append(self.plot.plot(x, y, pen=pen))
+                drawn.append((x, y, pg.mkPen((150, 150, 150), width=1) if grey else pg.mkPen(colour, width=1.3)))
                 if k == 0:
                     self.main_curve = (x, y)
             if self.form in ("model", "both") and pred.input_spectrum is not None and (k == 0 or self.form == "model"):
                 grid = self.session.bundle.grid
-                self._curves.append(self.plot.plot(grid.x, pred.input_spectrum, pen=pg.mkPen(colour, width=1.5)))
+                drawn.append((grid.x, np.asarray(pred.input_spectrum), pg.mkPen(colour, width=1.5)))
                 if k == 0:
                     self.main_curve = (grid.x, np.asarray(pred.input_spectrum))
+        self._set_curves(drawn)
         self._title(legend)
         self._draw_bands()
         self._draw_peaks()
+
+    def _set_curves(self, drawn: list[tuple[np.ndarray, np.ndarray, object]]) -> None:
+        """Show these (x, y, pen) curves, reusing the plot's curve items (adding and removing
+        items costs far more than new data for an existing one)."""
+        while len(self._curves) < len(drawn):
+            self._curves.append(self.plot.plot([], []))
+        for item, (x, y, pen) in zip(self._curves, drawn):
+            item.setData(x, y, pen=pen)
+            item.show()
+        for item in self._curves[len(drawn):]:
+            item.setData([], [])
+            item.hide()
+        # the new y range now, not when the view is about to paint: a range set there asks for a
+        # second paint of the whole view
+        self.plot.vb.updateAutoRange()
+
+    def drawn_curves(self) -> list[pg.PlotDataItem]:
+        """The curves currently shown."""
+        return [c for c in self._curves if c.isVisible()]
 
     def _title(self, legend: list[tuple[tuple, str]]) -> None:
         """The spectra's names above the plot (never over the data); in the 'both' form also
         which curve is which."""
         if not legend:
-            self.plot.setTitle("")
+            theme.set_title(self.plot, "")
             return
         parts = [f"<span style='color:rgb{c}'>■</span> {html.escape(n)}" for c, n in legend]
         if self.form == "both":
             parts.append("<span style='color:rgb(150,150,150)'>grey: original (absorbance / max)</span>")
-        self.plot.setTitle("&nbsp;&nbsp;".join(parts), size="9pt")
+        theme.set_title(self.plot, "&nbsp;&nbsp;".join(parts), size="9pt")
 
     def _draw_bands(self) -> None:
+        """The selected group's textbook bands (drawn again only when they change)."""
+        group = GROUPS[self.session.selection.group]
+        key = group.name if self.show_bands and self.session.current() is not None else None
+        if key == self._bands_of:
+            return
+        self._bands_of = key
         for b in self._bands:
             self.plot.removeItem(b)
         self._bands = []
-        if not self.show_bands or self.session.current() is None:
+        if key is None:
             return
-        group = GROUPS[self.session.selection.group]
         for lo, hi in group.bands:
             item = pg.LinearRegionItem((lo, hi), movable=False, brush=pg.mkBrush(*theme.BAND), pen=pg.mkPen(None))
             item.setZValue(-10)

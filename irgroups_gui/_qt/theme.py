@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QGraphicsItem
 
 PRESENT = (200, 60, 40)
 ABSENT = (120, 140, 170)
@@ -30,8 +30,11 @@ def configure() -> None:
 
 
 def plain_axis(axis: pg.AxisItem) -> None:
-    """No automatic SI scaling: values are shown as they are (no '(x0.001)' on the label)."""
+    """No automatic SI scaling: values are shown as they are (no '(x0.001)' on the label). The
+    axis (ticks, labels, grid lines) is kept as a pixmap and redrawn only when it changes, not
+    every time something else in its plot is drawn over it."""
     axis.enableAutoSIPrefix(False)
+    axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 def style_plot(plot: pg.PlotItem, x_label: str | None = None, y_label: str | None = None) -> None:
@@ -42,6 +45,15 @@ def style_plot(plot: pg.PlotItem, x_label: str | None = None, y_label: str | Non
     for name in ("left", "bottom"):
         plain_axis(plot.getAxis(name))
     plot.showGrid(x=True, y=False, alpha=0.15)
+
+
+def set_title(plot: pg.PlotItem, text: str, **opts) -> None:
+    """A plot's title, laid out again only when the text or size changes (laying out the rich
+    text costs about a millisecond each time)."""
+    label = plot.titleLabel
+    hidden = label.maximumHeight() == 0  # how PlotItem.setTitle(None) hides it
+    if hidden or label.text != text or any(label.opts.get(k) != v for k, v in opts.items()):
+        plot.setTitle(text, **opts)
 
 
 def muted_text() -> QColor:

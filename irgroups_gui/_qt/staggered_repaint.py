@@ -1,0 +1,63 @@
+"""Views repaint one per event-loop turn after the current spectrum changes.
+
+A click on a file updates every linked view at once (their contents are current as soon as the
+selection is), but painting them all in one turn held the window for 60-150 ms. Here the first
+view paints as usual; each further view has its updates disabled until the view before it has
+painted, then enabled again (Qt repaints a widget fully when its updates come back on), so each
+turn of the event loop paints at most one of them."""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QWidget
+
+FALLBACK_MS = 80  # go on anyway if a view does not paint (hidden, or nothing changed in it)
+
+
+class StaggeredRepaint(QObject):
+    """`trigger()`: widgets[0] paints now, widgets[k] after widgets[k - 1] has painted."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.widgets: list[QWidget] = []
+        self._pending: list[QWidget] = []
+        self._waiting_on: QWidget | None = None
+        self._fallback = QTimer(self, singleShot=True, interval=FALLBACK_MS)
+        self._fallback.timeout.connect(self._next)
+
+    def set_widgets(self, widgets: list[QWidget]) -> None:
+        """The views, in the order they paint."""
+        self.widgets = widgets
+        for w in widgets[:-1]:
+            w.installEventFilter(self)
+
+    def trigger(self) -> None:
+        if not self.widgets:
+            return
+        for w in self.widgets[1:]:
+            w.setUpdatesEnabled(False)
+        self._pending = list(self.widgets[1:])
+        self._waiting_on = self.widgets[0]
+        self._fallback.start()
+
+    @property
+    def pending(self) -> bool:
+        """True while some view still waits for its turn to paint."""
+        return bool(self._pending)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if obj is self._waiting_on and event.type() == QEvent.Type.Paint:
+            self._waiting_on = None
+            QTimer.singleShot(0, self, self._next)  # once this paint is done
+        return False
+
+    def _next(self) -> None:
+        if not self._pending:
+            self._fallback.stop()
+            return
+        w = self._pending.pop(0)
+        self._waiting_on = w if self._pending else None
+        w.setUpdatesEnabled(True)
+        if self._pending:
+            self._fallback.start()
+        else:
+            self._fallback.stop()

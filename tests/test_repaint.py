@@ -1,0 +1,89 @@
+"""Painting cost of the linked views: one view painted per event-loop turn after a click, the
+results table's per-row cache, and axes cached as pixmaps but exported as vectors."""
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QWidget
+
+from gui_fixtures import model_dir, window  # noqa: F401 (fixtures)
+from irgroups_gui._qt.staggered_repaint import StaggeredRepaint
+
+
+class _Paints(QObject):
+    """Records which widgets got a paint event, in order, with the turn they were painted in."""
+
+    def __init__(self, widgets):
+        super().__init__()
+        self.widgets = widgets
+        self.names = {id(w): k for k, w in enumerate(widgets)}
+        self.order: list[int] = []
+        self.enabled_then: dict[int, list[bool]] = {}  # at each view's first paint: which views could paint
+        for w in widgets:
+            w.installEventFilter(self)
+
+    def eventFilter(self, obj, event):  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.Paint:
+            k = self.names[id(obj)]
+            self.order.append(k)
+            self.enabled_then.setdefault(k, [w.updatesEnabled() for w in self.widgets])
+        return False
+
+
+def test_views_paint_one_after_another(qtbot):
+    parent = QWidget()
+    widgets = [QWidget(parent) for _ in range(3)]
+    for k, w in enumerate(widgets):
+        w.setGeometry(0, 40 * k, 100, 40)
+    parent.show()
+    qtbot.waitExposed(parent)
+    stagger = StaggeredRepaint()
+    stagger.set_widgets(widgets)
+    qtbot.wait(50)
+    paints = _Paints(widgets)
+    stagger.trigger()
+    assert not widgets[1].updatesEnabled() and not widgets[2].updatesEnabled()
+    for w in widgets:
+        w.update()
+    qtbot.waitUntil(lambda: not stagger.pending and all(w.updatesEnabled() for w in widgets), timeout=2000)
+    qtbot.waitUntil(lambda: 2 in paints.order, timeout=2000)
+    # each view painted after the one before it; the later ones were held back until then
+    firsts = [paints.order.index(k) for k in range(3)]
+    assert firsts == sorted(firsts)
+    assert paints.enabled_then[0] == [True, False, False]
+    assert paints.enabled_then[1] == [True, True, False]
+
+
+def test_held_back_view_paints_even_if_the_first_does_not(qtbot):
+    parent = QWidget()
+    widgets = [QWidget(parent) for _ in range(2)]
+    parent.show()
+    qtbot.waitExposed(parent)
+    widgets[0].hide()  # never paints: the fallback timer lets the next view go on
+    stagger = StaggeredRepaint()
+    stagger.set_widgets(widgets)
+    stagger.trigger()
+    assert not widgets[1].updatesEnabled()
+    qtbot.waitUntil(lambda: widgets[1].updatesEnabled(), timeout=2000)
+
+
+def test_results_table_shows_a_new_prediction_of_a_row(window, qtbot, tmp_path):
+    """The table keeps each row's texts and colours between repaints, and drops them when the
+    row's prediction changes."""
+    from dataclasses import replace
+
+    import numpy as np
+    from PySide6.QtCore import Qt
+
+    from gui_fixtures import _spectrum_files
+
+    good, _, _ = _spectrum_files(tmp_path)
+    window.add_paths([str(good[0])])
+    s = window.session
+    qtbot.waitUntil(lambda: s.entries and s.entries[0].prediction is not None, timeout=20000)
+    model = window.results.model
+    col = 4 + 6  # probability column of nitriles
+    before = model.data(model.index(0, col), Qt.ItemDataRole.DisplayRole)
+    assert before == f"{s.entries[0].prediction.mean[6]:.2f}"
+    p = s.entries[0].prediction
+    s.set_prediction(0, replace(p, mean=np.full_like(p.mean, 0.987), present=np.ones_like(p.present)))
+    assert model.data(model.index(0, col), Qt.ItemDataRole.DisplayRole) == "0.99"
+    assert "nitriles" in model.data(model.index(0, 2), Qt.ItemDataRole.DisplayRole)
+    assert model.data(model.index(0, col), Qt.ItemDataRole.BackgroundRole).alpha() == int(40 + 200 * 0.987)
