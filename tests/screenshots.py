@@ -56,7 +56,8 @@ def classified_nitrile(app, w) -> None:
     sel.update(group=g, channel=channel, position=pos, region=(2250.0, 2250.0))
     pump(app)
     weights = w.plots.plots[1]
-    w.plots.track(weights.vb.mapViewToScene(weights.vb.mapSceneToView(weights.vb.sceneBoundingRect().center())))
+    w.plots.track(weights.vb.mapViewToScene(weights.vb.mapSceneToView(weights.vb.sceneBoundingRect().center())),
+                  weights.scene())
     pump(app)
 
 

@@ -102,7 +102,7 @@ def test_spread_stays_inside_probability_0_to_1(qtbot, window, tmp_path):
 
 
 def test_empty_state_shows_no_empty_axes(qtbot, window):
-    assert not window.plots.plots[1].isVisible() and not window.plots.plots[3].isVisible()
+    assert window.plots.maps.isHidden() and window.plots.views() == [window.plots.top]
     assert not window.patterns.grid.isVisible()
     assert not window.probabilities.highlight.isVisible()
     assert window.spectrum.message.isVisible() and "Drop spectra" in window.spectrum.message.textItem.toPlainText()
@@ -247,9 +247,9 @@ def test_crosshair_readout_marker_label_and_peaks(qtbot, window, tmp_path):
     plots = window.plots
     spectrum, weights = plots.plots[0], plots.plots[1]
     scene = spectrum.vb.mapViewToScene(pg_point(2240, 0.5))
-    text = plots.track(scene)
+    text = plots.track(scene, spectrum.scene())
     assert "cm-1" in text and "spectrum" in text and plots.crosshair[1].isVisible()
-    text = plots.track(weights.vb.mapViewToScene(pg_point(2240, 3)))
+    text = plots.track(weights.vb.mapViewToScene(pg_point(2240, 3)), weights.scene())
     assert text.startswith("2240 cm-1") and "channel 3" in text and "weight" in text
     window.session.selection.update(region=(2250.0, 2250.0))
     assert window.spectrum.marker_text() == "2250 cm-1"
@@ -273,7 +273,7 @@ def test_units_toggles_micrometres_and_transmittance(qtbot, window, tmp_path):
         ticks = axis.tickValues(lo, hi, 800)[0][1]
         strings = axis.tickStrings(ticks, 1, None)
         assert {"2.5", "3", "4", "5", "10"} <= set(strings) and len(strings) <= 12
-    window.plots.view.grab()
+    window.plots.top.grab()
     assert len(axis.tickValues(*axis.range, 800)[0][1]) >= 5  # the range as drawn (inverted axis)
     window.session.selection.update(region=(2000.0, 2000.0))
     assert window.spectrum.marker_text() == "5.00 µm (2000 cm-1)"

@@ -87,3 +87,31 @@ def test_results_table_shows_a_new_prediction_of_a_row(window, qtbot, tmp_path):
     assert model.data(model.index(0, col), Qt.ItemDataRole.DisplayRole) == "0.99"
     assert "nitriles" in model.data(model.index(0, 2), Qt.ItemDataRole.DisplayRole)
     assert model.data(model.index(0, col), Qt.ItemDataRole.BackgroundRole).alpha() == int(40 + 200 * 0.987)
+
+
+def test_spectrum_and_maps_share_the_wavenumber_axis_to_the_pixel(window, qtbot, tmp_path):
+    """The spectrum and the heatmaps sit in two graphics views; a wavenumber lands on the same
+    screen column in each of them, also after zooming one."""
+    from PySide6.QtCore import QPointF
+
+    from gui_fixtures import _spectrum_files
+
+    good, _, _ = _spectrum_files(tmp_path)
+    window.add_paths([str(good[0])])
+    qtbot.waitUntil(lambda: window.session.entries[0].prediction is not None, timeout=20000)
+    window.resize(1300, 850)
+    qtbot.wait(100)
+    plots = window.plots
+
+    def screen_x(plot, wavenumber: float) -> float:
+        view = plots.top if plot is plots.plots[0] else plots.maps
+        scene_pt = plot.vb.mapViewToScene(QPointF(wavenumber, 0))
+        return view.mapToGlobal(view.mapFromScene(scene_pt)).x()
+
+    for zoom in (None, (1500.0, 3200.0)):
+        if zoom:
+            plots.plots[2].setXRange(*zoom, padding=0)  # zoom the evidence map: all follow
+            qtbot.wait(50)
+        for wn in (1600.0, 2500.0, 3100.0):
+            xs = [screen_x(p, wn) for p in plots.plots]
+            assert max(xs) - min(xs) <= 1, (wn, xs)

@@ -42,26 +42,37 @@ def _uncached(scene: QGraphicsScene) -> Iterator[None]:
             item.setCacheMode(mode)
 
 
-def _paint(painter: QPainter, widgets: list[QWidget]) -> None:
-    """Draw the widgets side by side; graphics views draw their scenes (vector items stay vectors)."""
+Figure = list[QWidget | list[QWidget]]  # columns side by side; a list is a column of widgets top to bottom
+
+
+def _columns(widgets: Figure) -> list[list[QWidget]]:
+    return [w if isinstance(w, list) else [w] for w in widgets]
+
+
+def _paint(painter: QPainter, widgets: Figure) -> None:
+    """Draw the columns side by side; graphics views draw their scenes (vector items stay vectors)."""
     x = 0
     try:
-        for w in widgets:
-            if isinstance(w, QGraphicsView):
-                with _uncached(w.scene()):
-                    w.render(painter, QRectF(x, 0, w.width(), w.height()), w.viewport().rect())
-            else:
-                QWidget.render(w, painter, QPoint(x, 0))
-            x += w.width()
+        for column in _columns(widgets):
+            y = 0
+            for w in column:
+                if isinstance(w, QGraphicsView):
+                    with _uncached(w.scene()):
+                        w.render(painter, QRectF(x, y, w.width(), w.height()), w.viewport().rect())
+                else:
+                    QWidget.render(w, painter, QPoint(x, y))
+                y += w.height()
+            x += max(w.width() for w in column)
     finally:
         painter.end()
 
 
-def _size(widgets: list[QWidget]) -> QSize:
-    return QSize(sum(w.width() for w in widgets), max(w.height() for w in widgets))
+def _size(widgets: Figure) -> QSize:
+    columns = _columns(widgets)
+    return QSize(sum(max(w.width() for w in c) for c in columns), max(sum(w.height() for w in c) for c in columns))
 
 
-def render_png_bytes(widgets: list[QWidget]) -> bytes:
+def render_png_bytes(widgets: Figure) -> bytes:
     """The figure as PNG data (for reports)."""
     image = _image(widgets)
     buf = QBuffer()
@@ -70,7 +81,7 @@ def render_png_bytes(widgets: list[QWidget]) -> bytes:
     return bytes(buf.data())
 
 
-def _image(widgets: list[QWidget]) -> QImage:
+def _image(widgets: Figure) -> QImage:
     size = _size(widgets)
     image = QImage(size * PNG_SCALE, QImage.Format.Format_ARGB32)
     image.setDevicePixelRatio(PNG_SCALE)
@@ -80,7 +91,7 @@ def _image(widgets: list[QWidget]) -> QImage:
     return image
 
 
-def write_figure(path: str | Path, widgets: list[QWidget]) -> Path:
+def write_figure(path: str | Path, widgets: Figure) -> Path:
     """Write exactly `path` (.png or .svg); FigureExportError with a one-line reason otherwise."""
     path = Path(path)
     fmt = figure_format(path)

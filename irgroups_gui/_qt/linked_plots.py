@@ -1,6 +1,8 @@
-"""The spectrum and the heatmaps stacked in one layout column, so that they share one
-wavenumber axis exactly (zoom one, zoom all); colour bars sit in a second column. A crosshair
-follows the mouse over all of them with a readout of wavenumber and value."""
+"""The spectrum above the heatmaps, on one wavenumber axis (zoom one, zoom all); colour bars sit
+in a second column. The spectrum and the maps are two graphics views, so that a click repaints
+them in two turns of the event loop (see staggered_repaint); fixed axis and colour-bar widths
+keep their plots aligned to the pixel. A crosshair follows the mouse over all of them with a
+readout of wavenumber and value."""
 from __future__ import annotations
 
 import pyqtgraph as pg
@@ -14,6 +16,7 @@ from irgroups_gui._qt.wavenumber_axis import WavenumberAxis
 from irgroups_gui.session import Session
 
 AXIS_WIDTH = 62
+BAR_COLUMN = 58  # colour bars and their tick labels; the spectrum's view keeps the same width free
 READOUT_HINT = "Move the mouse over the plots for a readout; click the spectrum to mark a wavenumber."
 
 
@@ -21,22 +24,28 @@ class LinkedPlots(QWidget):
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
         self.session = session
-        self.view = pg.GraphicsLayoutWidget()
-        lay = self.view.ci
+        self.top = pg.GraphicsLayoutWidget()
+        self.maps = pg.GraphicsLayoutWidget()
         self.axes = [WavenumberAxis(show_label=row in (0, 3)) for row in range(4)]
-        spectrum = lay.addPlot(row=0, col=0, axisItems={"bottom": self.axes[0]})
-        lay.addLabel("", row=0, col=1)
-        weights = lay.addPlot(row=1, col=0, axisItems={"bottom": self.axes[1]})
-        evidence = lay.addPlot(row=2, col=0, axisItems={"bottom": self.axes[2]})
-        per_window = lay.addPlot(row=3, col=0, axisItems={"bottom": self.axes[3]})
+        spectrum = self.top.ci.addPlot(row=0, col=0, axisItems={"bottom": self.axes[0]})
+        spacer = pg.GraphicsWidget()  # where the colour bars are below
+        spacer.setFixedWidth(BAR_COLUMN)
+        self.top.ci.addItem(spacer, row=0, col=1)
+        lay = self.maps.ci
+        weights = lay.addPlot(row=0, col=0, axisItems={"bottom": self.axes[1]})
+        evidence = lay.addPlot(row=1, col=0, axisItems={"bottom": self.axes[2]})
+        per_window = lay.addPlot(row=2, col=0, axisItems={"bottom": self.axes[3]})
         self.bars = tuple(pg.ColorBarItem(values=(-1, 1), colorMap=theme.diverging(), interactive=False, width=12)
                           for _ in range(2))
-        lay.addItem(self.bars[0], row=1, col=1)
-        lay.addItem(self.bars[1], row=2, col=1)
-        for row, stretch in enumerate((5, 3, 3, 2)):
+        lay.addItem(self.bars[0], row=0, col=1)
+        lay.addItem(self.bars[1], row=1, col=1)
+        for bar in self.bars:
+            bar.setFixedWidth(BAR_COLUMN)
+        for row, stretch in enumerate((3, 3, 2)):
             lay.layout.setRowStretchFactor(row, stretch)
-        lay.layout.setColumnStretchFactor(0, 1)
-        lay.layout.setColumnStretchFactor(1, 0)
+        for layout in (self.top.ci.layout, lay.layout):
+            layout.setColumnStretchFactor(0, 1)
+            layout.setColumnStretchFactor(1, 0)
         self.plots = [spectrum, weights, evidence, per_window]
         self.crosshair = []
         for p in self.plots:
@@ -66,29 +75,33 @@ class LinkedPlots(QWidget):
         session.model_changed.connect(lambda: self.member.setMaximum(len(session.bundle.members)))
         self.spectrum = SpectrumView(session, spectrum)
         self.heatmaps = HeatmapViews(session, weights, evidence, per_window, self.bars, self.info)
-        self._proxy = pg.SignalProxy(self.view.scene().sigMouseMoved, rateLimit=60, slot=lambda a: self.track(a[0]))
+        self._proxies = [pg.SignalProxy(v.scene().sigMouseMoved, rateLimit=60,
+                                        slot=lambda a, scene=v.scene(): self.track(a[0], scene))
+                         for v in (self.top, self.maps)]
         head = QHBoxLayout()
         head.addWidget(self.info, 1)
         head.addWidget(self.member)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addLayout(head)
-        box.addWidget(self.view, 1)
+        box.addWidget(self.top, 5)
+        box.addWidget(self.maps, 8)
+        box.setSpacing(0)
         box.addWidget(self.readout)
         session.entries_added.connect(lambda *_: self._show_maps())
         session.entries_cleared.connect(self._show_maps)
         self._show_maps()
 
     def _show_maps(self) -> None:
-        """The heatmap rows only once there are spectra: the empty window shows the spectrum plot
+        """The heatmaps only once there are spectra: the empty window shows the spectrum plot
         with its drop message, not empty maps."""
         has = bool(self.session.entries)
-        for item in (*self.plots[1:], *self.bars):
-            item.setVisible(has)
+        self.maps.setVisible(has)
         self.member.setVisible(has)
-        self.view.ci.layout.setRowStretchFactor(0, 5 if has else 1)
-        for row in (1, 2, 3):
-            self.view.ci.layout.setRowStretchFactor(row, (3, 3, 2)[row - 1] if has else 0)
+
+    def views(self) -> list[pg.GraphicsLayoutWidget]:
+        """The graphics views, top to bottom (what a figure of them draws)."""
+        return [self.top, self.maps] if self.maps.isVisible() else [self.top]
 
     def set_inverted(self, inverted: bool) -> None:
         for p in self.plots:
@@ -99,11 +112,12 @@ class LinkedPlots(QWidget):
             axis.set_micrometres(micro)
         self.spectrum.set_micrometres(micro)
 
-    def track(self, scene_pos) -> str:
-        """Move the crosshair to a scene position; returns (and shows) the readout text."""
+    def track(self, scene_pos, scene) -> str:
+        """Move the crosshair to a position in one of the views' scenes; returns (and shows) the
+        readout text."""
         text = ""
         for k, p in enumerate(self.plots):
-            if p.isVisible() and p.vb.sceneBoundingRect().contains(scene_pos):
+            if p.scene() is scene and p.isVisible() and p.vb.sceneBoundingRect().contains(scene_pos):
                 pt = p.vb.mapSceneToView(scene_pos)
                 x, y = pt.x(), pt.y()
                 for line in self.crosshair:

@@ -11,13 +11,14 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 FALLBACK_MS = 80  # go on anyway if a view does not paint (hidden, or nothing changed in it)
+NEXT_MS = 2  # a real timer, not a queued call: pending timers (other work) get their turn first
 
 
 class StaggeredRepaint(QObject):
     """`trigger()`: widgets[0] paints now, widgets[k] after widgets[k - 1] has painted."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)  # the window: its timers stop with it
         self.widgets: list[QWidget] = []
         self._pending: list[QWidget] = []
         self._waiting_on: QWidget | None = None
@@ -47,7 +48,7 @@ class StaggeredRepaint(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if obj is self._waiting_on and event.type() == QEvent.Type.Paint:
             self._waiting_on = None
-            QTimer.singleShot(0, self, self._next)  # once this paint is done
+            QTimer.singleShot(NEXT_MS, self, self._next)  # once this paint is done
         return False
 
     def _next(self) -> None:
