@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from conftest import jcamp
 from gui_fixtures import _spectrum_files, model_dir, window  # noqa: F401 (fixtures)
+from irgroups_gui._qt.results_table import PHASE_ROLE
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -205,7 +206,7 @@ def test_phase_selector_reclassifies_that_entry_off_the_gui_thread(qtbot, window
     _classified(qtbot, window, tmp_path)
     table = window.results
     index = table.model.index(0, 1)
-    assert table.model.data(index, Qt.ItemDataRole.EditRole) == "auto"
+    assert table.model.data(index, PHASE_ROLE) == "auto"
     assert table.model.setData(index, "liquid")
     qtbot.waitUntil(lambda: window.session.entries[0].prediction.phase_source == "user", timeout=20000)
     assert window.session.entries[0].prediction.phase == "liquid"

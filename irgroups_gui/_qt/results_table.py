@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QKeySequence
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QLineEdit, QStyledItemDelegate,
                                QTableView, QVBoxLayout, QWidget)
 
@@ -19,79 +19,62 @@ from irgroups_gui.session import Session
 FIXED = ("name", "phase", "present groups", "cautions")
 PHASE_CHOICES = ("auto",) + tuple(PHASES)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-# roles as plain ints: the view asks for about ten roles per cell on every repaint, and comparing
-# an int with a Qt enum member costs a Python-level call each time
-_DISPLAY, _TOOLTIP, _EDIT, _BACKGROUND, _FOREGROUND, _SORT = (
-    int(r.value) if hasattr(r, "value") else int(r)
-    for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.EditRole,
-              Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole, SORT_ROLE))
+PHASE_ROLE = Qt.ItemDataRole.UserRole + 2  # the phase column's editing value: auto or the chosen phase
 
 
-class _Row:
-    """What the table shows of one entry, computed once per change of the entry (not per repaint)."""
-
-    def __init__(self, model: "ResultsModel", row: int):
-        p = model.session.entries[row].prediction
-        ok = p is not None and p.ok
-        n = model.columnCount()
-        self.text = [model.text(row, c) for c in range(n)]
-        self.edit = p.phase if p is not None and p.phase_source == "user" else "auto"
-        self.sort = [self.text[c].lower() for c in range(len(FIXED))] + (
-            [float(v) for v in p.mean] if ok else [-1.0] * (n - len(FIXED)))
-        self.background: list[QColor | None] = [None] * n
-        if ok:
-            for g, (m, present) in enumerate(zip(p.mean, p.present)):
-                base = theme.PRESENT if present else theme.ABSENT
-                self.background[len(FIXED) + g] = QColor(*base, int(40 + 200 * float(m)) if present else int(120 * float(m)))
-        self.error = p is not None and not p.ok
-
-
-class ResultsModel(QAbstractTableModel):
-    """Reads the session's entries; `phase_chosen(row, phase)` is called when the user edits a phase."""
+class ResultsModel(QStandardItemModel):
+    """The session's entries as table items, rebuilt for a row when its entry changes. The items
+    live in Qt, so painting the table calls no Python (it did for every cell and role, about 900
+    calls per repaint). `phase_chosen(row, phase)` is called when the user edits a phase."""
 
     def __init__(self, session: Session, phase_chosen: Callable[[int, str], None]):
-        super().__init__()
+        super().__init__(0, len(FIXED) + len(GROUP_NAMES))
         self.session = session
         self.phase_chosen = phase_chosen
+        for col, name in enumerate(FIXED + tuple(GROUP_NAMES)):
+            header = QStandardItem(name)
+            if col >= len(FIXED):
+                header.setToolTip(f"probability of {name} (ensemble mean); red: present")
+            self.setHorizontalHeaderItem(col, header)
         session.entries_added.connect(lambda *_: self.refresh())
         session.entries_cleared.connect(self.refresh)
         session.model_changed.connect(self.refresh)
         session.entry_updated.connect(self._row_changed)
-        self._rows: dict[int, _Row] = {}
 
     def refresh(self) -> None:
-        self.beginResetModel()
-        self._rows.clear()
-        self.endResetModel()
+        self.setRowCount(0)
+        for row in range(len(self.session.entries)):
+            self.appendRow(self._items(row))
 
-    def _row_changed(self, i: int) -> None:
-        self._rows.pop(i, None)
-        self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
+    def _row_changed(self, row: int) -> None:
+        if row >= self.rowCount():
+            return
+        for col, item in enumerate(self._items(row)):
+            self.setItem(row, col, item)
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt API)
-        return 0 if parent.isValid() else len(self.session.entries)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt API)
-        return len(FIXED) + len(GROUP_NAMES)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 (Qt API)
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return FIXED[section] if section < len(FIXED) else GROUP_NAMES[section - len(FIXED)]
-        if role == Qt.ItemDataRole.ToolTipRole and section >= len(FIXED):
-            return f"probability of {GROUP_NAMES[section - len(FIXED)]} (ensemble mean); red: present"
-        return None
-
-    def flags(self, index):
-        f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() == 1 and self._ok(index.row()):
-            f |= Qt.ItemFlag.ItemIsEditable
-        return f
-
-    def _ok(self, row: int) -> bool:
+    def _items(self, row: int) -> list[QStandardItem]:
         p = self.session.entries[row].prediction
-        return p is not None and p.ok
+        ok = p is not None and p.ok
+        items = []
+        for col in range(self.columnCount()):
+            text = self.text(row, col)
+            item = QStandardItem(text)
+            item.setEditable(col == 1 and ok)
+            if col < len(FIXED):
+                item.setToolTip(text)
+                item.setData(text.lower(), SORT_ROLE)
+            else:
+                g = col - len(FIXED)
+                item.setData(float(p.mean[g]) if ok else -1.0, SORT_ROLE)
+                if ok:
+                    base = theme.PRESENT if p.present[g] else theme.ABSENT
+                    alpha = int(40 + 200 * float(p.mean[g])) if p.present[g] else int(120 * float(p.mean[g]))
+                    item.setBackground(QColor(*base, alpha))
+            items.append(item)
+        items[1].setData(p.phase if p is not None and p.phase_source == "user" else "auto", PHASE_ROLE)
+        if p is not None and not p.ok:
+            items[3].setForeground(QColor(*theme.ERROR_TEXT))
+        return items
 
     def phase_text(self, row: int) -> str:
         p = self.session.entries[row].prediction
@@ -119,29 +102,8 @@ class ResultsModel(QAbstractTableModel):
             return "; ".join(cautions(p))
         return f"{p.mean[col - len(FIXED)]:.2f}"
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        row, col = index.row(), index.column()
-        if not index.isValid() or row >= len(self.session.entries):
-            return None
-        role = int(role.value) if hasattr(role, "value") else int(role)
-        view = self._rows.get(row)
-        if view is None:
-            view = self._rows[row] = _Row(self, row)
-        if role == _DISPLAY:
-            return view.text[col]
-        if role == _TOOLTIP:
-            return view.text[col] if col < len(FIXED) else None
-        if role == _BACKGROUND:
-            return view.background[col]
-        if role == _EDIT:
-            return view.edit if col == 1 else None
-        if role == _SORT:
-            return view.sort[col]
-        if role == _FOREGROUND and col == 3 and view.error:
-            return QColor(*theme.ERROR_TEXT)
-        return None
-
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole):  # noqa: N802 (Qt API)
+        """An edit of the phase column (from the delegate): reclassify that entry."""
         if index.column() != 1 or role != Qt.ItemDataRole.EditRole or value not in PHASE_CHOICES:
             return False
         self.phase_chosen(index.row(), value)
@@ -158,7 +120,7 @@ class PhaseDelegate(QStyledItemDelegate):
         return box
 
     def setEditorData(self, editor, index):  # noqa: N802 (Qt API)
-        editor.setCurrentText(index.data(Qt.ItemDataRole.EditRole) or "auto")
+        editor.setCurrentText(index.data(PHASE_ROLE) or "auto")
 
     def setModelData(self, editor, model, index):  # noqa: N802 (Qt API)
         model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
@@ -282,7 +244,7 @@ class ResultsTable(QWidget):
     def copy_text(self) -> str:
         """The selected rows as tab-separated text with a header line."""
         cols = range(self.model.columnCount())
-        lines = ["\t".join(str(self.model.headerData(c, Qt.Orientation.Horizontal)) for c in cols)]
+        lines = ["\t".join(self.model.horizontalHeaderItem(c).text() for c in cols)]
         lines += ["\t".join(self.model.text(r, c) for c in cols) for r in self.selected_rows()]
         return "\n".join(lines)
 
