@@ -32,6 +32,7 @@ class StaggeredRepaint(QObject):
             w.installEventFilter(self)
 
     def trigger(self) -> None:
+        """Hold back every view but the first until its turn (call when the spectrum changes)."""
         if not self.widgets:
             return
         for w in self.widgets[1:]:
