@@ -88,11 +88,18 @@ def _unit(F: np.ndarray, centre: bool = True) -> np.ndarray:
 
 
 def _latent(bundle):
+    """Member 0's latent matrix as the model reads a library spectrum: its measured range taken
+    as first to last non-zero point (the library keeps no mask), phase unknown."""
     import torch
 
     def f(X):
+        nz = X > 0
+        idx = np.arange(X.shape[1])
+        first, last = nz.argmax(axis=1), X.shape[1] - 1 - nz[:, ::-1].argmax(axis=1)
+        valid = (idx >= first[:, None]) & (idx <= last[:, None]) & nz.any(axis=1)[:, None]
+        x = bundle.network_input(X, valid, [""] * len(X), ["unknown"] * len(X))
         with torch.inference_mode():
-            return _unit(bundle.members[0].features(torch.as_tensor(X)).flatten(1).numpy(), centre=False)
+            return _unit(bundle.members[0].features(torch.as_tensor(x)).flatten(1).numpy(), centre=False)
     return f
 
 
