@@ -87,17 +87,32 @@ def _unit(F: np.ndarray, centre: bool = True) -> np.ndarray:
     return (F / np.maximum(np.linalg.norm(F, axis=1, keepdims=True), 1e-12)).astype(np.float32)
 
 
+def model_view(bundle, X: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """(network input, phases) of library spectra as the app reads a file that names no phase:
+    the measured range taken as first to last non-zero point (the library keeps no mask), the
+    phase inferred gas or condensed from the spectrum."""
+    nz = X > 0
+    idx = np.arange(X.shape[1])
+    first, last = nz.argmax(axis=1), X.shape[1] - 1 - nz[:, ::-1].argmax(axis=1)
+    valid = (idx >= first[:, None]) & (idx <= last[:, None]) & nz.any(axis=1)[:, None]
+    p_gas = bundle.phase_inference.p_gas(X, valid) if bundle.phase_inference else np.zeros(len(X))
+    phases = ["gas" if p >= 0.5 else "unknown" for p in p_gas]
+    return bundle.network_input(X, valid, [""] * len(X), phases), phases
+
+
+def network_decisions(bundle, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(probabilities, present) of the network for library spectra."""
+    x, phases = model_view(bundle, X)
+    p = bundle.predict(x, phases)[0]
+    return p, bundle.decide(p).astype(bool)
+
+
 def _latent(bundle):
-    """Member 0's latent matrix as the model reads a library spectrum: its measured range taken
-    as first to last non-zero point (the library keeps no mask), phase unknown."""
+    """Member 0's latent matrix as the model reads a library spectrum (`model_view`)."""
     import torch
 
     def f(X):
-        nz = X > 0
-        idx = np.arange(X.shape[1])
-        first, last = nz.argmax(axis=1), X.shape[1] - 1 - nz[:, ::-1].argmax(axis=1)
-        valid = (idx >= first[:, None]) & (idx <= last[:, None]) & nz.any(axis=1)[:, None]
-        x = bundle.network_input(X, valid, [""] * len(X), ["unknown"] * len(X))
+        x = model_view(bundle, X)[0]
         with torch.inference_mode():
             return _unit(bundle.members[0].features(torch.as_tensor(x)).flatten(1).numpy(), centre=False)
     return f
@@ -159,7 +174,7 @@ def part_novelty(libs, splits, bundle) -> None:
         f = best < t
         print(f"    at {t:.2f}: flags {np.mean(best_val < t):.1%} of validation, {f.mean():.1%} of test; k-NN "
               f"F1 flagged {molecular_f1(test.labels[f], vote[f]):.3f} vs others {molecular_f1(test.labels[~f], vote[~f]):.3f}")
-    net = bundle.decide(bundle.predict(test.spectra)[0]).astype(bool)
+    net = network_decisions(bundle, test.spectra)[1]
     for flag, name in ((~novel, "not flagged"), (novel, "flagged")):
         if flag.any():
             print(f"    {name:12s}: k-NN molecular F1 {molecular_f1(test.labels[flag], vote[flag]):.3f}, network "
@@ -180,8 +195,7 @@ def part_vote(libs, splits, bundle) -> None:
     ref = _split_lib(libs, splits, (0, 1))
     test = _split_lib(libs, splits, (2,))
     idx, scores = nearest(ref.features, test.features, 20)
-    p_net, _ = bundle.predict(test.spectra)
-    net = bundle.decide(p_net).astype(bool)
+    p_net, net = network_decisions(bundle, test.spectra)
     phases = np.array(test.phases)
     print(f"\nsecond opinion on the test split ({len(test)} spectra; references: train+val, {len(ref)}):")
     labels = ref.labels[idx].astype(np.float32)
