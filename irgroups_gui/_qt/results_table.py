@@ -36,7 +36,7 @@ class ResultsModel(QStandardItemModel):
             if col >= len(FIXED):
                 header.setToolTip(f"probability of {name} (ensemble mean); red: present")
             self.setHorizontalHeaderItem(col, header)
-        session.entries_added.connect(lambda *_: self.refresh())
+        session.entries_added.connect(self._added)
         session.entries_cleared.connect(self.refresh)
         session.model_changed.connect(self.refresh)
         session.entry_updated.connect(self._row_changed)
@@ -44,6 +44,14 @@ class ResultsModel(QStandardItemModel):
     def refresh(self) -> None:
         self.setRowCount(0)
         for row in range(len(self.session.entries)):
+            self.appendRow(self._items(row))
+
+    def _added(self, first: int, count: int) -> None:
+        """Rows for entries appended at the end; anything else rebuilds the table."""
+        if first != self.rowCount():
+            self.refresh()
+            return
+        for row in range(first, first + count):
             self.appendRow(self._items(row))
 
     def _row_changed(self, row: int) -> None:
