@@ -388,6 +388,7 @@ def test_report_opens_with_figure_probabilities_evidence_and_model(qtbot, window
     assert "Model: m, version" in text and "Decision rule" in text and "precision" in text
     p = window.session.entries[0].prediction
     present = [n for n, f in zip(b.group_names, p.present) if f]
+    qtbot.waitUntil(lambda: window.session.terms(0) is not None, timeout=20000)  # computed in a worker
     terms = window.session.terms(0)
     for name in present:
         lo, hi, _ = strongest_windows(terms, window.session.explainer, b.group_names.index(name))[0]
