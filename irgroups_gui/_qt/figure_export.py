@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QWid
 
 FORMATS = ("png", "svg")
 PNG_SCALE = 2  # device pixels per widget pixel in PNG files
+Figure = list[QWidget | list[QWidget]]  # columns side by side; a list is a column of widgets top to bottom
 
 
 class FigureExportError(OSError):
@@ -40,9 +41,6 @@ def _uncached(scene: QGraphicsScene) -> Iterator[None]:
     finally:
         for item, mode in cached:
             item.setCacheMode(mode)
-
-
-Figure = list[QWidget | list[QWidget]]  # columns side by side; a list is a column of widgets top to bottom
 
 
 def _columns(widgets: Figure) -> list[list[QWidget]]:

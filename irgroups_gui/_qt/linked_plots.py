@@ -101,7 +101,7 @@ class LinkedPlots(QWidget):
 
     def views(self) -> list[pg.GraphicsLayoutWidget]:
         """The graphics views, top to bottom (what a figure of them draws)."""
-        return [self.top, self.maps] if self.maps.isVisible() else [self.top]
+        return [self.top] if self.maps.isHidden() else [self.top, self.maps]
 
     def set_inverted(self, inverted: bool) -> None:
         for p in self.plots:
