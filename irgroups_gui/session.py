@@ -123,6 +123,12 @@ class Session:
             self.entries = keep
             self.entries_added.emit(0, len(keep))
 
+    @property
+    def generation(self) -> int:
+        """Bumped when the model or the list of entries changes: results of work started under an
+        older generation are stale and must be dropped."""
+        return self._generation
+
     def current(self) -> Entry | None:
         i = self.selection.entry
         return self.entries[i] if i is not None and 0 <= i < len(self.entries) else None

@@ -176,6 +176,21 @@ def test_clear_resets_the_selection_and_views(qtbot, window, tmp_path):
     assert window.session.selection.entry == 0
 
 
+def test_clearing_while_classifying_drops_the_stale_results(qtbot, window, tmp_path):
+    good, _, _ = _spectrum_files(tmp_path)
+    qtbot.waitUntil(lambda: window.session.bundle is not None, timeout=20000)
+    window.add_paths([str(p) for p in good])  # classified in a worker
+    assert window._classifying
+    window.confirm = lambda title, text: True
+    window.confirm_clear()
+    window.add_paths([str(good[1])])
+    s = window.session
+    qtbot.waitUntil(lambda: s.entries and s.entries[0].prediction is not None and not window._classifying,
+                    timeout=20000)
+    # the first job's results belonged to the cleared list: none of them landed on the new entry
+    assert len(s.entries) == 1 and s.entries[0].prediction.source == str(good[1])
+
+
 def test_multi_spectrum_file_expands_into_one_entry_per_spectrum(qtbot, window, tmp_path):
     from test_readers_binary import DATA, _spg
 

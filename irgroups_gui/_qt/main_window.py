@@ -241,7 +241,11 @@ class MainWindow(QMainWindow):
         paths = [self.session.entries[i].path for i in pending]
         w = thread_worker(classify_paths, paths, self.session.bundle, CHUNK, progress=True)
 
+        generation = self.session.generation
+
         def on_chunk(chunk):
+            if self.session.generation != generation:  # the list was cleared or the model changed
+                return
             start, preds = chunk
             k = start  # predictions come in file order; a multi-spectrum file gives one per spectrum
             for p in preds:
@@ -254,6 +258,9 @@ class MainWindow(QMainWindow):
 
         def done():
             self._classifying = False
+            if self.session.generation != generation:  # stale: classify what is queued now
+                self._classify_next()
+                return
             failed = sum(self.session.entries[i].status == "error" for i in pending)
             self.status(f"Classified {len(pending) - failed} of {len(pending)} files"
                         + (f"; {failed} could not be read (see the list)." if failed else "."), 8000)
