@@ -39,7 +39,8 @@ def test_views_paint_one_after_another(qtbot):
     qtbot.wait(50)
     paints = _Paints(widgets)
     stagger.trigger()
-    assert not widgets[1].updatesEnabled() and not widgets[2].updatesEnabled()
+    # the click's own turn paints nothing: every view waits for its turn
+    assert not any(w.updatesEnabled() for w in widgets)
     for w in widgets:
         w.update()
     qtbot.waitUntil(lambda: not stagger.pending and all(w.updatesEnabled() for w in widgets), timeout=2000)
@@ -49,6 +50,7 @@ def test_views_paint_one_after_another(qtbot):
     assert firsts == sorted(firsts)
     assert paints.enabled_then[0] == [True, False, False]
     assert paints.enabled_then[1] == [True, True, False]
+    assert paints.enabled_then[2] == [True, True, True]
 
 
 def test_held_back_view_paints_even_if_the_first_does_not(qtbot):
@@ -61,7 +63,7 @@ def test_held_back_view_paints_even_if_the_first_does_not(qtbot):
     stagger.set_widgets(widgets)
     stagger.trigger()
     assert not widgets[1].updatesEnabled()
-    qtbot.waitUntil(lambda: widgets[1].updatesEnabled(), timeout=2000)
+    qtbot.waitUntil(lambda: widgets[0].updatesEnabled() and widgets[1].updatesEnabled(), timeout=2000)
 
 
 def test_results_table_shows_a_new_prediction_of_a_row(window, qtbot, tmp_path):
@@ -114,3 +116,49 @@ def test_spectrum_and_maps_share_the_wavenumber_axis_to_the_pixel(window, qtbot,
         for wn in (1600.0, 2500.0, 3100.0):
             xs = [screen_x(p, wn) for p in plots.plots]
             assert max(xs) - min(xs) <= 1, (wn, xs)
+
+
+def test_line_label_changes_text_without_relaying_out_the_window(qtbot):
+    """A QLabel's new text asks every layout up to the window for a new geometry (the window then
+    repaints its tab widgets and scroll bars); a LineLabel only repaints itself, and draws the text."""
+    from PySide6.QtCore import QEvent as E
+    from PySide6.QtWidgets import QLabel, QVBoxLayout
+
+    from irgroups_gui._qt.line_label import LineLabel
+
+    class _Requests(QObject):
+        count = 0
+
+        def eventFilter(self, obj, event):  # noqa: N802 (Qt API)
+            if event.type() == E.Type.LayoutRequest:
+                _Requests.count += 1
+            return False
+
+    parent = QWidget()
+    box = QVBoxLayout(parent)
+    line, label = LineLabel("short"), QLabel("short")
+    box.addWidget(line)
+    box.addWidget(label)
+    parent.resize(300, 80)
+    parent.show()
+    qtbot.waitExposed(parent)
+    requests = _Requests()
+    parent.installEventFilter(requests)
+    qtbot.wait(20)
+    _Requests.count = 0
+    label.setText("a much longer text than before, " * 2)
+    qtbot.wait(20)
+    assert _Requests.count >= 1  # the check can see a layout request
+    _Requests.count = 0
+    line.setText("calibrated logit +2.59 = Σ evidence +5.12 + bias -2.53")
+    qtbot.wait(20)
+    assert _Requests.count == 0 and line.text().startswith("calibrated logit")
+    image = line.grab().toImage()
+    dark = sum(image.pixelColor(x, y).lightness() < 128 for x in range(image.width()) for y in range(image.height()))
+    assert dark > 20  # the text is drawn
+    # too long for its lines: wrapped and elided, still within the widget's fixed height
+    height = line.height()
+    _Requests.count = 0
+    line.setText("word " * 200)
+    qtbot.wait(20)
+    assert line.height() == height and _Requests.count == 0

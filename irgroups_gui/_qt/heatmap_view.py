@@ -6,10 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QGraphicsRectItem, QLabel
+from PySide6.QtWidgets import QGraphicsRectItem
 
 from core.phase import phase_group
 from irgroups_gui._qt import theme
+from irgroups_gui._qt.line_label import LineLabel
 from irgroups_gui.session import Session
 
 
@@ -48,7 +49,7 @@ class HeatmapViews:
     """The two maps and the ensemble's per-window evidence, drawn into given plots."""
 
     def __init__(self, session: Session, weights: pg.PlotItem, evidence: pg.PlotItem, per_window: pg.PlotItem,
-                 bars: tuple[pg.ColorBarItem, pg.ColorBarItem], info: QLabel):
+                 bars: tuple[pg.ColorBarItem, pg.ColorBarItem], info: LineLabel):
         self.session = session
         self.info = info
         self.weights = _Map(weights, bars[0])
@@ -67,8 +68,11 @@ class HeatmapViews:
                         "evidence and the bias. For a calibrated model: the members' mean logit scaled by the "
                         "group's calibration factor, with the calibration offset of the spectrum's phase "
                         "(gas or condensed) in the bias.")
-        self.bars = pg.BarGraphItem(x=[], height=[], width=1)
-        per_window.addItem(self.bars)
+        # one single-coloured item per sign: drawn with one drawRects call each, not rect by rect
+        self.bars = (pg.BarGraphItem(x=[], height=[], width=1, brush=pg.mkBrush(*theme.PRESENT), pen=None),
+                     pg.BarGraphItem(x=[], height=[], width=1, brush=pg.mkBrush(*theme.ABSENT), pen=None))
+        for bars in self.bars:
+            per_window.addItem(bars)
         self._weights_shown: tuple | None = None  # (explainer, member, group, head) of the weight map drawn
         weights.scene().sigMouseMoved.connect(self._hover)
         session.selection.changed.connect(self._selection_changed)
@@ -110,17 +114,19 @@ class HeatmapViews:
         if terms is None:
             self.evidence.show(None, x0, width)
             waiting = entry is not None and entry.status == "ok"
-            theme.set_title(self.evidence.plot, "evidence: computing…" if waiting else "evidence: select a classified spectrum")
-            self.bars.setOpts(x=[], height=[])
-            self.info.setText("")
+            # the title the evidence will have (laid out once per click, not again when it arrives)
+            theme.set_title(self.evidence.plot, f"evidence for {entry.name} (member {m + 1})" if waiting
+                            else "evidence: select a classified spectrum")
+            for bars in self.bars:
+                bars.setOpts(x=[], height=[])
+            self.info.setText("computing the evidence…" if waiting else "")
         else:
             self.evidence.show(terms[m, sel.group], x0, width)
             theme.set_title(self.evidence.plot, f"evidence for {entry.name} (member {m + 1})")
             ev = ex.evidence(None, sel.group, terms, phase)
             per_window = ev.per_window
-            present, absent = pg.mkBrush(*theme.PRESENT), pg.mkBrush(*theme.ABSENT)
-            colours = [present if v >= 0 else absent for v in per_window]
-            self.bars.setOpts(x=ex.fields.centre, height=per_window, width=d * 0.9, brushes=colours, pen=None)
+            for bars, side in zip(self.bars, (per_window >= 0, per_window < 0)):
+                bars.setOpts(x=ex.fields.centre[side], height=per_window[side], width=d * 0.9)
             kind = "calibrated logit" if ex.bundle.calibration is not None else "mean logit"
             self.info.setText(f"{kind} {ev.logit:+.2f} = Σ evidence {ev.terms.sum():+.2f} + bias {ev.bias:+.2f}")
         theme.set_title(self.per_window, "evidence per window, summed over channels (ensemble mean)")

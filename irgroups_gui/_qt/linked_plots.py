@@ -6,11 +6,12 @@ readout of wavenumber and value."""
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSpinBox, QVBoxLayout, QWidget
 
 from irgroups_gui import units
 from irgroups_gui._qt import theme
 from irgroups_gui._qt.heatmap_view import HeatmapViews
+from irgroups_gui._qt.line_label import LineLabel
 from irgroups_gui._qt.spectrum_view import SpectrumView
 from irgroups_gui._qt.wavenumber_axis import WavenumberAxis
 from irgroups_gui.session import Session
@@ -64,8 +65,8 @@ class LinkedPlots(QWidget):
         spectrum.setXRange(4000, 500, padding=0.01)
         for p in (weights, evidence):
             p.setYRange(-0.5, 7.5, padding=0)
-        self.info = QLabel("")
-        self.readout = QLabel(READOUT_HINT)
+        self.info = LineLabel("")
+        self.readout = LineLabel(READOUT_HINT)
         self.readout.setToolTip("Crosshair readout: wavenumber, and the value under the mouse")
         self.member = QSpinBox()
         self.member.setPrefix("member ")

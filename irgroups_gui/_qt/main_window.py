@@ -75,8 +75,10 @@ class MainWindow(QMainWindow):
         self.training.saved.connect(self._trained_saved)
         self.card = ModelCard(self.session, self.open_model, self.use_default_model)
         self.similar = SimilarView(self.session, self.spectrum.plot, self.settings)
-        self._repaint.set_widgets([self.plots.top.viewport(), self.plots.maps.viewport(),
-                                   self.probabilities.viewport(), self.results.view.viewport()])
+        # the maps last: by their turn the evidence terms (a worker's job) are usually back, so
+        # they paint once with the evidence instead of once "computing…" and again
+        self._repaint.set_widgets([self.plots.top.viewport(), self.probabilities.viewport(),
+                                   self.results.view.viewport(), self.plots.maps.viewport()])
 
         centre = self._centre_box()
         right = QSplitter(Qt.Orientation.Vertical)

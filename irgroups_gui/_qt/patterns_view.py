@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from irgroups_gui._qt import theme
+from irgroups_gui._qt.line_label import LineLabel
 from irgroups_gui.session import Session
 
 COLUMNS, ROWS = 3, 3
@@ -20,8 +21,7 @@ class PatternsView(QWidget):
     def __init__(self, session: Session, parent=None):
         super().__init__(parent=parent)
         self.session = session
-        self.label = QLabel(HINT)
-        self.label.setWordWrap(True)
+        self.label = LineLabel(HINT, lines=3)  # a new text repaints the label, not the window
         self.grid = pg.GraphicsLayoutWidget()
         self.grid.setToolTip("Each panel: a window of a test spectrum that activates this channel strongly "
                              "(x: offset within the window, cm-1). First panel: all of them, black = median.")

@@ -35,6 +35,7 @@ class ProbabilityPanel(pg.PlotWidget):
         theme.set_title(self.plot, "functional groups")
         self.plot.getAxis("left").setWidth(150)
         self.bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
+        self._brushes = {True: pg.mkBrush(*theme.PRESENT), False: pg.mkBrush(*theme.ABSENT)}
         self.errors = pg.ErrorBarItem(pen=pg.mkPen((60, 60, 60), width=1))
         self.thresholds = pg.ScatterPlotItem(symbol="|", size=16, pen=pg.mkPen((0, 0, 0), width=2))
         self.highlight = pg.BarGraphItem(x0=[0], y=[0], height=0.9, width=[1.02], brush=pg.mkBrush(255, 220, 120, 90),
@@ -65,7 +66,7 @@ class ProbabilityPanel(pg.PlotWidget):
         self.order = np.argsort(-mean, kind="stable") if (self.sorted and has) else np.arange(n)
         rows = np.empty(n)
         rows[self.order] = np.arange(n)
-        brushes = [pg.mkBrush(*(theme.PRESENT if p else theme.ABSENT)) for p in present]
+        brushes = [self._brushes[p] for p in present]
         self.bars.setOpts(x0=np.zeros(n), y=rows, width=mean, height=0.7, brushes=brushes, pen=None)
         left, right = clipped_spread(mean, std)
         self.errors.setData(x=mean, y=rows, left=left, right=right, beam=0.25)
@@ -88,7 +89,8 @@ class ProbabilityPanel(pg.PlotWidget):
         elif not pred.ok:
             theme.set_title(self.plot, "not classified", size="10pt")
         else:
-            theme.set_title(self.plot, f"{int(present.sum())} groups present", size="10pt")
+            k = int(present.sum())
+            theme.set_title(self.plot, f"{k} group{'' if k == 1 else 's'} present", size="10pt")
 
     def tooltip(self, group: int) -> str:
         """What the bar of `group` says, with the model's recorded test reliability for it."""

@@ -1,10 +1,11 @@
 """Views repaint one per event-loop turn after the current spectrum changes.
 
 A click on a file updates every linked view at once (their contents are current as soon as the
-selection is), but painting them all in one turn held the window for 60-150 ms. Here the first
-view paints as usual; each further view has its updates disabled until the view before it has
-painted, then enabled again (Qt repaints a widget fully when its updates come back on), so each
-turn of the event loop paints at most one of them."""
+selection is), but painting them all in one turn held the window for 60-150 ms. Here every view
+has its updates disabled until its turn (Qt repaints a widget fully when its updates come back
+on): the first view paints in the turn after the click's (the click's own work is a turn of its
+own), each further one after the view before it has painted, so each turn of the event loop
+paints at most one of them."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -15,7 +16,7 @@ NEXT_MS = 2  # a real timer, not a queued call: pending timers (other work) get 
 
 
 class StaggeredRepaint(QObject):
-    """`trigger()`: widgets[0] paints now, widgets[k] after widgets[k - 1] has painted."""
+    """`trigger()`: widgets[0] paints in the next turn, widgets[k] after widgets[k - 1] has painted."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)  # the window: its timers stop with it
@@ -32,14 +33,15 @@ class StaggeredRepaint(QObject):
             w.installEventFilter(self)
 
     def trigger(self) -> None:
-        """Hold back every view but the first until its turn (call when the spectrum changes)."""
+        """Hold back every view until its turn (call when the spectrum changes): the first
+        paints in the next turn of the event loop, not in the one that handled the click."""
         if not self.widgets:
             return
-        for w in self.widgets[1:]:
+        for w in self.widgets:
             w.setUpdatesEnabled(False)
-        self._pending = list(self.widgets[1:])
-        self._waiting_on = self.widgets[0]
-        self._fallback.start()
+        self._pending = list(self.widgets)
+        self._waiting_on = None
+        QTimer.singleShot(NEXT_MS, self, self._next)
 
     @property
     def pending(self) -> bool:
