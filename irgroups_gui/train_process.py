@@ -21,9 +21,9 @@ from pathlib import Path
 
 BATCH_EVENT_INTERVAL = 0.05  # seconds between batch events sent to the app
 POLL = 0.1  # seconds between checks of the child (and, in the child, of the stop flag)
-# OpenMP threads that wait for work sleep instead of spinning: spinning threads took the cores
-# the window needed (longest event-loop gap 59-64 ms while training on a busy machine, 42 ms with
-# this; training there also ran faster, 26 s instead of 32 s for the benchmark's run)
+# OpenMP threads that wait for work sleep instead of spinning on cores the window and other
+# processes need: on a busy machine, training while clicking, the longest event-loop gaps were
+# 45-50 ms instead of 56-65 ms, and training took 27-28 s instead of 33-39 s (README, Speed)
 CHILD_ENVIRONMENT = {"OMP_WAIT_POLICY": "PASSIVE"}
 
 
