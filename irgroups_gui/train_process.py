@@ -16,15 +16,10 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
 from pathlib import Path
 
 BATCH_EVENT_INTERVAL = 0.05  # seconds between batch events sent to the app
 POLL = 0.1  # seconds between checks of the child (and, in the child, of the stop flag)
-# OpenMP threads that wait for work sleep instead of spinning on cores the window and other
-# processes need: on a busy machine, training while clicking, the longest event-loop gaps were
-# 45-50 ms instead of 56-65 ms, and training took 27-28 s instead of 33-39 s (README, Speed)
-CHILD_ENVIRONMENT = {"OMP_WAIT_POLICY": "PASSIVE"}
 
 
 class TrainingProcessError(RuntimeError):
@@ -53,8 +48,7 @@ class TrainingProcess:
                                   args=(self.dataset_path, self.recipe, self.overrides, self.seeds, q, self._stop,
                                         str(out / "model")))
         try:
-            with _environment(CHILD_ENVIRONMENT):
-                child.start()
+            child.start()  # with the app's environment (OMP_WAIT_POLICY, see irgroups_gui/__init__.py)
             payload = self._wait(child, q, progress)
             child.join(30)
             return _load_result(out / "model", payload)
@@ -79,19 +73,6 @@ class TrainingProcess:
             if kind == "error":
                 raise TrainingProcessError(value)
             progress(value)
-
-
-@contextmanager
-def _environment(values: dict[str, str]):
-    """Environment variables a process spawned inside the block starts with (those the user has
-    set are kept); the app's own environment is restored afterwards."""
-    added = {k: v for k, v in values.items() if k not in os.environ}
-    os.environ.update(added)
-    try:
-        yield
-    finally:
-        for k in added:
-            os.environ.pop(k, None)
 
 
 def _child(dataset_path: str, recipe: str, overrides: dict, seeds: int, q, stop, out: str) -> None:
@@ -145,8 +126,7 @@ def check_child_process(timeout: float = 120.0) -> str:
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
     child = ctx.Process(target=_ping, args=(q,), name="irgroups-check", daemon=True)
-    with _environment(CHILD_ENVIRONMENT):
-        child.start()
+    child.start()
     try:
         return q.get(timeout=timeout)
     except queue.Empty:
