@@ -63,8 +63,12 @@ def test_patterns_for_every_member_and_a_stable_layout(qtbot, window, tmp_path, 
     widths = [p.width() for p in view.plots[:3]]
     sel.update(member=1)
     assert "Member 2, channel 3" in view.label.text() and view.grid.isVisible()
-    np.testing.assert_array_equal(view.plots[0].listDataItems()[0].yData,
-                                  window.session.patterns.member(1).windows[3, 0])
+    windows = window.session.patterns.member(1).windows[3]
+    first = view.plots[0].listDataItems()[0].yData  # NaN-separated windows, the first one first
+    np.testing.assert_array_equal(first[:windows.shape[1]], windows[0])
+    assert np.isnan(first[windows.shape[1]])
+    shown = sum(np.isnan(c.yData).sum() for c in view.plots[0].listDataItems()[:-1] if c.isVisible())
+    assert shown == len(windows)  # every window drawn once (the last curve is the median)
     sel.update(member=0)
     qtbot.wait(50)
     assert [p.width() for p in view.plots[:3]] == pytest.approx(widths, abs=2)

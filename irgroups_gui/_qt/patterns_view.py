@@ -10,6 +10,10 @@ from irgroups_gui._qt.line_label import LineLabel
 from irgroups_gui.session import Session
 
 COLUMNS, ROWS = 3, 3
+# the first panel draws its ~100 windows as this many curves (NaN-separated windows): a curve
+# per window made a hover to a new channel hold the window for 240 ms; overlapping windows of
+# different curves still add up in colour, so dense bundles still look darker
+WINDOW_CURVES = 10
 HINT = "Hover a heatmap cell to see what its channel detects."
 
 
@@ -42,17 +46,28 @@ class PatternsView(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.label)
         lay.addWidget(self.grid, 1)
+        self._windows: list[list[pg.PlotDataItem]] = [[] for _ in self.plots]  # each panel's reused curves
+        self.median: pg.PlotDataItem | None = None  # the first panel's median curve
+        self._x_span: float | None = None  # the panels' fixed x range, 0 to this offset (cm-1)
         session.selection.changed.connect(lambda f: self.redraw() if f & {"channel", "member"} else None)
         session.model_changed.connect(self.redraw)
         self.redraw()
 
+    def _curves(self, panel: int, n: int, pen) -> list[pg.PlotDataItem]:
+        """At least n curves of a panel, made once and reused (not made again on every hover)."""
+        curves = self._windows[panel]
+        while len(curves) < n:
+            curves.append(self.plots[panel].plot(pen=pen))
+        return curves
+
     def redraw(self) -> None:
         ps, sel = self.session.patterns, self.session.selection
-        for p in self.plots:
-            p.clear()
-            p.setTitle("")
         one = ps.member(sel.member) if ps is not None else None
         if one is None or sel.channel is None:
+            for p in self.plots:
+                for c in p.listDataItems():
+                    c.hide()
+                theme.set_title(p, "")
             if ps is None and self.session.bundle is not None:
                 self.label.setText("This model has no stored patterns.")
             elif ps is not None and one is None:
@@ -69,13 +84,30 @@ class PatternsView(QWidget):
         offs = np.arange(w.shape[1]) * step
         self.label.setText(f"Member {sel.member + 1}, channel {ch}: its {len(w)} most activating windows "
                            f"(test spectra).")
+        if self._x_span != offs[-1]:  # fixed ranges: new data does not ask every panel for its bounds
+            self._x_span = offs[-1]
+            for p in self.plots:
+                p.disableAutoRange()
+                p.setXRange(0, offs[-1], padding=0.02)
         first = self.plots[0]
-        for row in w:
-            first.plot(offs, row, pen=pg.mkPen(31, 119, 180, 25))
-        first.plot(offs, np.median(w, axis=0), pen=pg.mkPen((0, 0, 0), width=2))
-        first.setTitle("all, with median", size="8pt")
+        parts = [idx for idx in np.array_split(np.arange(len(w)), WINDOW_CURVES) if idx.size]
+        curves = self._curves(0, len(parts), pg.mkPen(31, 119, 180, 45))
+        gap = np.full((1,), np.nan)
+        for k, c in enumerate(curves):
+            c.setVisible(k < len(parts))
+            if k < len(parts):  # several windows in one curve, NaN-separated
+                rows = w[parts[k]]
+                ys = np.hstack([rows, np.full((len(rows), 1), np.nan)]).ravel()
+                c.setData(np.tile(np.concatenate([offs, gap]), len(rows)), ys, connect="finite")
+        if self.median is None:
+            self.median = first.plot(pen=pg.mkPen((0, 0, 0), width=2))
+            self.median.setZValue(1)  # over the windows, also those made later
+        self.median.setData(offs, np.median(w, axis=0))
+        self.median.show()
+        theme.set_title(first, "all, with median", size="8pt")
         for k, p in enumerate(self.plots[1:]):
-            if k >= len(w):
-                break
-            p.plot(offs, w[k], pen=pg.mkPen(theme.SPECTRUM_COLOURS[1], width=1.5))
-            p.setTitle(f"{one.wn_hi[ch, k]:.0f}-{one.wn_lo[ch, k]:.0f} cm-1", size="8pt")
+            c = self._curves(k + 1, 1, pg.mkPen(theme.SPECTRUM_COLOURS[1], width=1.5))[0]
+            c.setVisible(k < len(w))
+            if k < len(w):
+                c.setData(offs, w[k])
+            theme.set_title(p, f"{one.wn_hi[ch, k]:.0f}-{one.wn_lo[ch, k]:.0f} cm-1" if k < len(w) else "", size="8pt")

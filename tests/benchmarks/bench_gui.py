@@ -1,7 +1,8 @@
 """Event-loop responsiveness of the app: start-up and model-ready times, then the longest gap
 between 10 ms timer ticks (how long the window was frozen) and the click-on-a-file ->
-evidence-shown latency, in each situation: idle, clicking through files, training in the
-worker, and all of that again while other processes keep every core busy (`_load.py`).
+evidence-shown latency, in each situation: idle, clicking through files, hovering the heatmap
+cells, training in the worker, and all of that again while other processes keep every core busy
+(`_load.py`).
 Target: no gap above 50 ms. Figures depend on what else the machine runs: say so."""
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 TICK_MS = 10
 CLICK_EVERY = 0.25  # seconds between clicks when clicking through the list
+HOVER_EVERY = 0.1  # seconds between moves to another heatmap cell when hovering
 
 
 class Probe:
@@ -101,6 +103,16 @@ class Clicker:
                 f"max {blk.max():.1f} ms (GUI-thread CPU p50 {np.median(cpu):.1f} ms)")
 
 
+def hover(app: QApplication, window, seconds: float) -> None:
+    """Moves the hovered heatmap cell to another channel and window every HOVER_EVERY seconds,
+    as a mouse moving over the maps does (the patterns view redraws for each new channel)."""
+    end, k = time.perf_counter() + seconds, 0
+    while time.perf_counter() < end:
+        window.session.selection.update(channel=k % 8, position=(k * 37) % 200)
+        k += 1
+        pump(app, HOVER_EVERY)
+
+
 def nist_files(out: Path, n: int) -> list[str]:
     """n NIST gas-phase spectra extracted to a temporary folder (benchmark input only)."""
     with zipfile.ZipFile(GAS_ZIP) as z:
@@ -163,12 +175,18 @@ def main() -> None:
         print(f"training: {args.epochs} epochs on {len(ds.subset('train'))} spectra, 10 members")
     situation(app, w, "idle, 3 s", [], 3, train=False)
     situation(app, w, "clicking through files", quarters[0], 6, train=False)
+    with Probe() as probe:
+        hover(app, w, 4)
+    print(f"hovering heatmap cells (a new channel every {HOVER_EVERY * 1000:.0f} ms): {probe.summary()}", flush=True)
     if not args.quick:
         situation(app, w, "training in the worker + clicking", quarters[1], 6, train=True)
     with busy_cores(seconds=900):
         print(f"-- with {os.cpu_count()} busy processes (one per core):")
         situation(app, w, "loaded, idle, 3 s", [], 3, train=False)
         situation(app, w, "loaded, clicking through files", quarters[2], 6, train=False)
+        with Probe() as probe:
+            hover(app, w, 4)
+        print(f"loaded, hovering heatmap cells: {probe.summary()}", flush=True)
         if not args.quick:
             situation(app, w, "loaded, training in the worker + clicking", quarters[3], 6, train=True)
     w.close()
