@@ -69,6 +69,10 @@ def test_patterns_for_every_member_and_a_stable_layout(qtbot, window, tmp_path, 
     assert np.isnan(first[windows.shape[1]])
     shown = sum(np.isnan(c.yData).sum() for c in view.plots[0].listDataItems()[:-1] if c.isVisible())
     assert shown == len(windows)  # every window drawn once (the last curve is the median)
+    # captions inside the panels (a plot title of changing size laid the grid out again)
+    one = window.session.patterns.member(1)
+    assert view.captions[1].textItem.toPlainText() == f"{one.wn_hi[3, 0]:.0f}-{one.wn_lo[3, 0]:.0f} cm-1"
+    assert all(p.titleLabel.text == "" for p in view.plots)
     sel.update(member=0)
     qtbot.wait(50)
     assert [p.width() for p in view.plots[:3]] == pytest.approx(widths, abs=2)

@@ -63,6 +63,11 @@ class MainWindow(QMainWindow):
         # connected before the views: their updates are held back before they redraw
         self._repaint = StaggeredRepaint(self)
         self.session.selection.changed.connect(lambda f: self._repaint.trigger() if "entry" in f else None)
+        # hovering a new channel: the patterns panel is redrawn at once but paints in a turn of
+        # its own, not in the one that handled the mouse move
+        self._hover_repaint = StaggeredRepaint(self)
+        self.session.selection.changed.connect(
+            lambda f: self._hover_repaint.trigger() if f & {"channel", "member"} and "entry" not in f else None)
         self.files = FileList(self.session)
         self.plots = LinkedPlots(self.session)
         self.spectrum, self.heatmaps = self.plots.spectrum, self.plots.heatmaps
@@ -79,6 +84,7 @@ class MainWindow(QMainWindow):
         # they paint once with the evidence instead of once "computing…" and again
         self._repaint.set_widgets([self.plots.top.viewport(), self.probabilities.viewport(),
                                    self.results.view.viewport(), self.plots.maps.viewport()])
+        self._hover_repaint.set_widgets([self.patterns.grid.viewport()])
 
         centre = self._centre_box()
         right = QSplitter(Qt.Orientation.Vertical)

@@ -8,6 +8,7 @@ import html
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGraphicsItem
 
 from core.groups import GROUPS
 from irgroups_gui import units
@@ -166,7 +167,11 @@ class SpectrumView:
         """Show these (x, y, pen) curves, reusing the plot's curve items (adding and removing
         items costs far more than new data for an existing one)."""
         while len(self._curves) < len(drawn):
-            self._curves.append(self.plot.plot([], []))
+            item = self.plot.plot([], [])
+            # kept as a pixmap: hovering moves the receptive-field band over the curve, and the
+            # uncovered strip is copied from the pixmap instead of the curve being drawn again
+            item.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            self._curves.append(item)
         for item, (x, y, pen) in zip(self._curves, drawn):
             item.setData(x, y, pen=pen)
             item.show()
