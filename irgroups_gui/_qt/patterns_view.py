@@ -45,7 +45,7 @@ class PatternsView(QWidget):
                 p.setMouseEnabled(x=False, y=False)
                 p.hideButtons()
                 p.setYRange(0, Y_TOP, padding=0)
-                caption = pg.TextItem("", color=(40, 40, 40), anchor=(0.5, 0))
+                caption = pg.TextItem("", color=(40, 40, 40), anchor=(0.5, 0), fill=(255, 255, 255, 200))
                 font = QFont()
                 font.setPointSize(CAPTION_POINTS)
                 caption.setFont(font)
