@@ -108,13 +108,12 @@ class PatternsView(QWidget):
         first = self.plots[0]
         parts = [idx for idx in np.array_split(np.arange(len(w)), WINDOW_CURVES) if idx.size]
         curves = self._curves(0, len(parts), pg.mkPen(31, 119, 180, 45))
-        gap = np.full((1,), np.nan)
+        x = np.append(offs, np.nan)  # several windows in one curve, NaN-separated
+        rows = np.hstack([w, np.full((len(w), 1), np.nan)])
         for k, c in enumerate(curves):
             c.setVisible(k < len(parts))
-            if k < len(parts):  # several windows in one curve, NaN-separated
-                rows = w[parts[k]]
-                ys = np.hstack([rows, np.full((len(rows), 1), np.nan)]).ravel()
-                c.setData(np.tile(np.concatenate([offs, gap]), len(rows)), ys, connect="finite")
+            if k < len(parts):
+                c.setData(np.tile(x, parts[k].size), rows[parts[k]].ravel(), connect="finite")
         if self.median is None:
             self.median = pg.PlotCurveItem(pen=pg.mkPen((0, 0, 0), width=2))
             self.median.setZValue(1)  # over the windows, also those made later

@@ -103,14 +103,17 @@ class Clicker:
                 f"max {blk.max():.1f} ms (GUI-thread CPU p50 {np.median(cpu):.1f} ms)")
 
 
-def hover(app: QApplication, window, seconds: float) -> None:
+def hovering(app: QApplication, window, label: str, seconds: float = 4) -> None:
     """Moves the hovered heatmap cell to another channel and window every HOVER_EVERY seconds,
-    as a mouse moving over the maps does (the patterns view redraws for each new channel)."""
+    as a mouse moving over the maps does (the patterns view redraws for each new channel), and
+    prints the longest gaps."""
     end, k = time.perf_counter() + seconds, 0
-    while time.perf_counter() < end:
-        window.session.selection.update(channel=k % 8, position=(k * 37) % 200)
-        k += 1
-        pump(app, HOVER_EVERY)
+    with Probe() as probe:
+        while time.perf_counter() < end:
+            window.session.selection.update(channel=k % 8, position=(k * 37) % 200)
+            k += 1
+            pump(app, HOVER_EVERY)
+    print(f"{label} (a new channel every {HOVER_EVERY * 1000:.0f} ms): {probe.summary()}", flush=True)
 
 
 def nist_files(out: Path, n: int) -> list[str]:
@@ -175,18 +178,14 @@ def main() -> None:
         print(f"training: {args.epochs} epochs on {len(ds.subset('train'))} spectra, 10 members")
     situation(app, w, "idle, 3 s", [], 3, train=False)
     situation(app, w, "clicking through files", quarters[0], 6, train=False)
-    with Probe() as probe:
-        hover(app, w, 4)
-    print(f"hovering heatmap cells (a new channel every {HOVER_EVERY * 1000:.0f} ms): {probe.summary()}", flush=True)
+    hovering(app, w, "hovering heatmap cells")
     if not args.quick:
         situation(app, w, "training in the worker + clicking", quarters[1], 6, train=True)
     with busy_cores(seconds=900):
         print(f"-- with {os.cpu_count()} busy processes (one per core):")
         situation(app, w, "loaded, idle, 3 s", [], 3, train=False)
         situation(app, w, "loaded, clicking through files", quarters[2], 6, train=False)
-        with Probe() as probe:
-            hover(app, w, 4)
-        print(f"loaded, hovering heatmap cells: {probe.summary()}", flush=True)
+        hovering(app, w, "loaded, hovering heatmap cells")
         if not args.quick:
             situation(app, w, "loaded, training in the worker + clicking", quarters[3], 6, train=True)
     w.close()
