@@ -13,6 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from core.channels_last import encode_channels_last
 from core.model import IRCNN, ModelConfig, as_channels, build_encoder, latent_length, select_head
 
 
@@ -85,12 +86,12 @@ class StackedIRCNN(nn.Module):
             # members x channels outputs reading the same input channels
             conv = self.encoder[0]
             z = nn.functional.conv1d(as_channels(x, self.cfg.in_channels), conv.weight, conv.bias)
-            return self.encoder[1:](z)
+            return encode_channels_last(self.encoder[1:], z)
         m, n = x.shape[:2]
         if m != self.members:
             raise ValueError(f"expected a batch for each of {self.members} members, got {m}")
         x = as_channels(x.reshape(m * n, *x.shape[2:]), self.cfg.in_channels)
-        return self.encoder(x.reshape(m, n, *x.shape[1:]).transpose(0, 1).reshape(n, -1, x.shape[-1]))
+        return encode_channels_last(self.encoder, x.reshape(m, n, *x.shape[1:]).transpose(0, 1).reshape(n, -1, x.shape[-1]))
 
     def features(self, x: torch.Tensor, per_member: bool = False) -> torch.Tensor:
         """Latent matrices (M, n, channels, positions)."""

@@ -114,24 +114,43 @@ def augment_batch(x: torch.Tensor, gen: torch.Generator, max_shift: int = 2, gam
     exp(U(-gamma, gamma)), noise and a baseline tilt, renormalised. For (n, C, L) input all
     channels shift together; only channel 0 (the spectrum) gets the rest, and is zeroed where
     a mask channel (channel 1) is zero."""
-    shifts = torch.randint(-max_shift, max_shift + 1, (x.shape[0],), generator=gen)
-    if x.dim() == 3:
-        shifted = _shift(x, shifts)
-        s = _tilt_noise(_power(shifted[:, 0], gen, gamma), gen)
-        if x.shape[1] > 1:
-            s = s * shifted[:, 1]
+    return augment_members(x[None], [gen], max_shift, gamma)[0]
+
+
+def augment_members(x: torch.Tensor, gens: list[torch.Generator], max_shift: int = 2,
+                    gamma: float = 0.0) -> torch.Tensor:
+    """`augment_batch` of each member's batch x[i] (x: (M, n, L) or (M, n, C, L)) with its own
+    generator gens[i]: the random draws are each member's own, the arithmetic runs once for all."""
+    m, n, length = x.shape[0], x.shape[1], x.shape[-1]
+    draws = [_draw(n, length, gen, max_shift, gamma) for gen in gens]
+    shifts, tilts, noise = (torch.cat([d[k] for d in draws]) for k in ("shifts", "tilt", "noise"))
+    powers = torch.cat([d["power"] for d in draws]) if gamma > 0 else None
+    flat = _shift(x.reshape(m * n, *x.shape[2:]), shifts)
+    if flat.dim() == 3:
+        s = _tilt_noise(_power(flat[:, 0], powers), tilts, noise)
+        if flat.shape[1] > 1:
+            s = s * flat[:, 1]
             s = s / s.amax(dim=1, keepdim=True).clamp_min(1e-6)
-        return torch.cat([s[:, None], shifted[:, 1:]], dim=1)
-    return _tilt_noise(_power(_shift(x, shifts), gen, gamma), gen)
+        flat = torch.cat([s[:, None], flat[:, 1:]], dim=1)
+    else:
+        flat = _tilt_noise(_power(flat, powers), tilts, noise)
+    return flat.reshape(x.shape)
 
 
-def _power(x: torch.Tensor, gen: torch.Generator, gamma: float) -> torch.Tensor:
-    """Each spectrum raised to its own power exp(U(-gamma, gamma)): stronger or weaker
-    relative band intensities, as with another path length or concentration."""
-    if gamma <= 0:
-        return x
-    g = torch.exp((torch.rand(x.shape[0], 1, generator=gen) - 0.5) * 2 * gamma)
-    return x.clamp_min(0) ** g
+def _draw(n: int, length: int, gen: torch.Generator, max_shift: int, gamma: float) -> dict[str, torch.Tensor]:
+    """One batch's random draws, in a fixed order from one generator."""
+    d = {"shifts": torch.randint(-max_shift, max_shift + 1, (n,), generator=gen)}
+    if gamma > 0:
+        d["power"] = torch.exp((torch.rand(n, 1, generator=gen) - 0.5) * 2 * gamma)
+    d["tilt"] = torch.rand(n, 1, generator=gen)
+    d["noise"] = torch.randn((n, length), generator=gen)
+    return d
+
+
+def _power(x: torch.Tensor, powers: torch.Tensor | None) -> torch.Tensor:
+    """Each spectrum raised to its own power: stronger or weaker relative band intensities, as
+    with another path length or concentration."""
+    return x if powers is None else x.clamp_min(0) ** powers
 
 
 def _shift(x: torch.Tensor, shifts: torch.Tensor) -> torch.Tensor:
@@ -140,11 +159,10 @@ def _shift(x: torch.Tensor, shifts: torch.Tensor) -> torch.Tensor:
     return torch.gather(x, -1, idx.view(len(x), *([1] * (x.dim() - 2)), length).expand_as(x))
 
 
-def _tilt_noise(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
-    n, length = x.shape
-    ramp = torch.linspace(-0.5, 0.5, length)[None, :]
-    out = x + (torch.rand(n, 1, generator=gen) - 0.5) * 0.04 * ramp
-    out = out + torch.randn(out.shape, generator=gen) * 0.005
+def _tilt_noise(x: torch.Tensor, tilts: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
+    ramp = torch.linspace(-0.5, 0.5, x.shape[1])[None, :]
+    out = x + (tilts - 0.5) * 0.04 * ramp
+    out = out + noise * 0.005
     return out / out.amax(dim=1, keepdim=True).clamp_min(1e-6)
 
 
@@ -247,8 +265,7 @@ class EnsembleTrainer:
                 idx = orders[:, b * cfg.batch_size:(b + 1) * cfg.batch_size]  # (M, batch)
                 xb = xt[idx]
                 if cfg.augment:
-                    xb = torch.stack([augment_batch(xb[j], members[i].gen, cfg.max_shift, cfg.gamma)
-                                      for j, i in enumerate(slots)])
+                    xb = augment_members(xb, [members[i].gen for i in slots], cfg.max_shift, cfg.gamma)
                 losses = member_bce(net(xb, per_member=True), yt[idx], w_pos, w_neg)
                 opt.zero_grad()
                 losses.sum().backward()

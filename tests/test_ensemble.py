@@ -14,8 +14,8 @@ from core.explain import Explainer
 from core.model import IRCNN, ModelConfig
 from core.resources import default_model_path
 from core.stacked import StackedIRCNN
-from core.training import (EnsembleTrainer, TrainConfig, Trainer, augment_batch, class_weights, predict_logits,
-                           train_ensemble, weighted_bce)
+from core.training import (EnsembleTrainer, TrainConfig, Trainer, augment_batch, augment_members, class_weights,
+                           predict_logits, train_ensemble, weighted_bce)
 from conftest import synthetic_dataset
 
 CFG = TrainConfig(max_epochs=3, patience=10, batch_size=16, augment=True, threads=1)
@@ -89,15 +89,16 @@ def test_stacked_network_equals_its_members_in_eval_and_training_mode():
             assert torch.equal(net.member_state(i)[k], v), k
     sub = net.select([2, 0])
     assert sub.members == 2 and torch.equal(sub.member_state(0)["dense.weight"], members[2].dense.weight)
-    # training mode: batch statistics are each member's own
-    net.train()
+    # training mode: batch statistics are each member's own (in double precision: batch norm in
+    # the stacked network's channels-last layout rounds differently in single precision)
+    net.double().train()
     for m in members:
-        m.train()
-    xm = torch.rand(3, 16, 850)
+        m.double().train()
+    xm = torch.rand(3, 16, 850, dtype=torch.float64)
     torch.testing.assert_close(net(xm, per_member=True), torch.stack([m(xm[i]) for i, m in enumerate(members)]),
-                               rtol=1e-4, atol=1e-5)
+                               rtol=1e-9, atol=1e-10)
     with pytest.raises(ValueError, match="each of 3 members"):
-        net(torch.rand(2, 4, 850), per_member=True)
+        net(torch.rand(2, 4, 850, dtype=torch.float64), per_member=True)
 
 
 def test_extra_input_channels_in_single_and_stacked_networks():
@@ -123,6 +124,17 @@ def test_training_with_a_mask_channel(tiny):
     xb = torch.from_numpy(x2[:6])
     aug = augment_batch(xb, torch.Generator().manual_seed(0))
     assert aug.shape == xb.shape and set(aug[:, 1].unique().tolist()) <= {0.0, 1.0}  # mask only shifted
+
+
+@pytest.mark.parametrize("channels", [(), (2,)])
+def test_members_augmented_at_once_equal_one_by_one(channels):
+    x = torch.rand(3, 8, *channels, 300)
+    if channels:
+        x[:, :, 1] = (x[:, :, 1] > 0.2).float()
+    together = augment_members(x, [torch.Generator().manual_seed(s) for s in (4, 5, 6)], 3, 0.5)
+    alone = [augment_batch(x[i], torch.Generator().manual_seed(s), 3, 0.5) for i, s in enumerate((4, 5, 6))]
+    assert torch.equal(together, torch.stack(alone))
+    assert not torch.equal(alone[0], augment_batch(x[0], torch.Generator().manual_seed(5), 3, 0.5))
 
 
 # ---------------------------------------------------------------- training
