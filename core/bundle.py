@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from scipy.special import expit
 
 from core import __version__
 from core.groups import GROUPS
@@ -87,11 +88,11 @@ class ModelBundle:
         member logits. With a calibration: sigmoid of the calibrated mean member logit for each
         spectrum's phase, and each member's calibrated probability; else the members' mean."""
         if self.calibration is None:
-            members = 1.0 / (1.0 + np.exp(-logits))
+            members = expit(logits)
             return members.mean(axis=0), members
         a, b = self.calibration.scale_bias(phases or ["unknown"] * logits.shape[1])
-        mean = 1.0 / (1.0 + np.exp(-(logits.mean(axis=0) * a + b)))
-        return mean, 1.0 / (1.0 + np.exp(-(logits * a + b[None])))
+        mean = expit(logits.mean(axis=0) * a + b)
+        return mean, expit(logits * a + b[None])
 
     def decide(self, mean: np.ndarray) -> np.ndarray:
         return (mean >= self.thresholds[None, :]).astype(np.uint8)

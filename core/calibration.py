@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import expit
 from scipy.optimize import minimize
 
 from core.phase import CONDENSED, PHASE_GROUPS, phase_group
@@ -34,7 +35,7 @@ class Calibration:
         return mean_logit * a[None, :] + b
 
     def proba(self, mean_logit: np.ndarray, phases: list[str]) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self.logits(mean_logit, phases)))
+        return expit(self.logits(mean_logit, phases))
 
     def to_dict(self) -> dict:
         return {"kind": "platt-per-group-with-phase-offsets", "phase_groups": list(PHASE_GROUPS),
@@ -66,7 +67,7 @@ def fit_calibration(mean_logit: np.ndarray, labels: np.ndarray, phases: list[str
 
         def nll(theta: np.ndarray) -> tuple[float, np.ndarray]:
             s = theta[0] * z + theta[1] + (onehot @ theta[2:] if per_phase else 0.0)
-            p = 1.0 / (1.0 + np.exp(-s))
+            p = expit(s)
             loss = np.sum(np.logaddexp(0.0, s) - y * s) + 0.5 * l2 * np.sum(theta[2:] ** 2)
             r = p - y
             grad = np.concatenate([[r @ z, r.sum()], onehot.T @ r + l2 * theta[2:] if per_phase

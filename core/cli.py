@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from scipy.special import expit
 
 EXIT_OK, EXIT_FAILED = 0, 1  # argparse exits 2 on usage errors
 # command groups in their own modules, each with add_parser(subparsers)
@@ -217,7 +218,7 @@ def _write_reliability(bundle, ds, report: dict, out: Path) -> None:
     from core.calibration import expected_calibration_error, reliability_curve
     from core.figures import reliability_figure
 
-    raw = (1.0 / (1.0 + np.exp(-bundle.member_logits(ds.model_input(bundle.input_config), ds.phases)))).mean(axis=0)
+    raw = expit(bundle.member_logits(ds.model_input(bundle.input_config), ds.phases)).mean(axis=0)
     shown = report["probabilities"]
     ph = np.asarray(ds.phases)
     curves = {}

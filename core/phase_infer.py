@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import expit
 
 BLOCK = 10  # grid points averaged per spectrum feature
 
@@ -36,7 +37,7 @@ class PhaseInference:
 
     def p_gas(self, x: np.ndarray, valid: np.ndarray) -> np.ndarray:
         f = (phase_features(x, valid) - self.mean) / self.scale
-        return 1.0 / (1.0 + np.exp(-(f @ self.coef + self.intercept)))
+        return expit(f @ self.coef + self.intercept)
 
     def to_dict(self) -> dict:
         return {"kind": "logistic-gas-vs-condensed", "block": BLOCK, "mean": self.mean.tolist(),

@@ -5,15 +5,18 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
+from scipy.special import expit
 import torch
 from torch import nn
 
 from core.dataset import Dataset
 from core.recipes import GAMMA, MAX_SHIFT, RECIPES
 from core.metrics import molecular_f1, molecular_perfection, tune_thresholds
+from core.member_groups import MemberGroup, group_count, initial_groups, regroup
 from core.model import IRCNN, ModelConfig
 from core.stacked import StackedIRCNN, stacked_logits
 
@@ -177,7 +180,7 @@ def predict_logits(model: IRCNN, x: np.ndarray | torch.Tensor, batch: int = 2048
 
 
 def predict_proba(model: IRCNN, x: np.ndarray | torch.Tensor) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-predict_logits(model, x)))
+    return expit(predict_logits(model, x))
 
 
 @dataclass
@@ -196,12 +199,13 @@ class _Member:
 
 
 class EnsembleTrainer:
-    """Trains one member per seed, all in one stacked network (`StackedIRCNN`): member i is
-    initialised as `IRCNN` after `torch.manual_seed(seeds[i])` and draws its data order and
-    augmentation from its own generator seeded with seeds[i]; the loss is the sum of the
-    members' losses, so each member's gradients are its own. A member whose validation loss has
-    not improved for `patience` epochs stops: it leaves the network (with its Adam state), the
-    others go on. With one seed this is the single-model training step for step.
+    """Trains one member per seed in stacked networks (`StackedIRCNN`), one group of members
+    per thread (`core.member_groups`): member i is initialised as `IRCNN` after
+    `torch.manual_seed(seeds[i])` and draws its data order and augmentation from its own
+    generator seeded with seeds[i]; the loss is the sum of the members' losses, so each
+    member's gradients are its own. A member whose validation loss has not improved for
+    `patience` epochs stops: it leaves its group, the others go on (regrouped with their Adam
+    state). With one seed this is the single-model training step for step.
     `stop()` (from any thread) ends training after the current batch, keeping each member's
     best weights so far."""
 
@@ -246,78 +250,94 @@ class EnsembleTrainer:
         for s in self.seeds:
             torch.manual_seed(s)
             inits.append(IRCNN(self.model_config))
-        net = StackedIRCNN.from_members(inits)
-        opt = torch.optim.Adam(net.parameters(), lr=cfg.learning_rate)
-        slots = list(range(len(members)))  # member index of each slot in the network
+        groups = initial_groups(inits, group_count(cfg.threads, len(members)), cfg.learning_rate)
         n_batches = (len(xt) + cfg.batch_size - 1) // cfg.batch_size
         t0 = time.perf_counter()
         epoch_times: list[float] = []
         cancelled = False
-        for epoch in range(1, cfg.max_epochs + 1):
-            te = time.perf_counter()
-            net.train()
-            orders = torch.stack([torch.randperm(len(xt), generator=members[i].gen) for i in slots])
-            totals = torch.zeros(len(slots), dtype=torch.float64)
-            for b in range(n_batches):
-                if self._stop.is_set():
-                    cancelled = True
+        pool = ThreadPoolExecutor(max_workers=max(1, cfg.threads), thread_name_prefix="train-group")
+
+        def each_group(fn: Callable[[MemberGroup], torch.Tensor]) -> torch.Tensor:
+            """fn of every group (in the pool when there are several), concatenated along the members."""
+            outs = list(pool.map(fn, groups)) if len(groups) > 1 else [fn(groups[0])]
+            return torch.cat(outs)
+
+        def step(g: MemberGroup, order: torch.Tensor, b: int) -> torch.Tensor:
+            idx = order[:, b * cfg.batch_size:(b + 1) * cfg.batch_size]  # (members, batch)
+            xb = xt[idx]
+            if cfg.augment:
+                xb = augment_members(xb, [members[i].gen for i in g.slots], cfg.max_shift, cfg.gamma)
+            losses = member_bce(g.net(xb, per_member=True), yt[idx], w_pos, w_neg)
+            g.opt.zero_grad()
+            losses.sum().backward()
+            g.opt.step()
+            return losses.detach()
+
+        try:
+            for epoch in range(1, cfg.max_epochs + 1):
+                te = time.perf_counter()
+                torch.set_num_threads(max(1, cfg.threads // len(groups)))
+                for g in groups:
+                    g.net.train()
+                orders = {id(g): torch.stack([torch.randperm(len(xt), generator=members[i].gen) for i in g.slots])
+                          for g in groups}
+                slots = [i for g in groups for i in g.slots]
+                totals = torch.zeros(len(slots), dtype=torch.float64)
+                for b in range(n_batches):
+                    if self._stop.is_set():
+                        cancelled = True
+                        break
+                    batch_losses = each_group(lambda g: step(g, orders[id(g)], b))
+                    totals += batch_losses.double() * min(cfg.batch_size, len(xt) - b * cfg.batch_size)
+                    if self.callback:
+                        per_batch = (time.perf_counter() - te) / (b + 1)
+                        self._emit(TrainEvent("batch", self.seeds[0], epoch, b + 1, n_batches,
+                                              float(batch_losses.mean()), elapsed=time.perf_counter() - t0,
+                                              eta=per_batch * (n_batches - b - 1), members=len(members),
+                                              active=len(slots)))
+                if cancelled:
                     break
-                idx = orders[:, b * cfg.batch_size:(b + 1) * cfg.batch_size]  # (M, batch)
-                xb = xt[idx]
-                if cfg.augment:
-                    xb = augment_members(xb, [members[i].gen for i in slots], cfg.max_shift, cfg.gamma)
-                losses = member_bce(net(xb, per_member=True), yt[idx], w_pos, w_neg)
-                opt.zero_grad()
-                losses.sum().backward()
-                opt.step()
-                batch_losses = losses.detach()
-                totals += batch_losses.double() * idx.shape[1]
+                logits = each_group(lambda g: stacked_logits(g.net, xv))
+                val_losses = member_bce(logits, yv.expand(len(slots), *yv.shape), w_pos, w_neg)
+                prob = torch.sigmoid(logits).numpy()
+                where = [(g, j) for g in groups for j in range(len(g.slots))]  # group and slot there of slots[k]
+                summaries = []
+                for j, i in enumerate(slots):
+                    m = members[i]
+                    pred = (prob[j] >= 0.5).astype(np.uint8)
+                    summary = {"epoch": epoch, "train_loss": float(totals[j]) / len(xt),
+                               "val_loss": float(val_losses[j]),
+                               "val_molecular_f1": molecular_f1(val.labels, pred),
+                               "val_perfection": molecular_perfection(val.labels, pred)}
+                    m.history.append(summary)
+                    summaries.append(summary)
+                    if summary["val_loss"] < m.best_loss - 1e-6:
+                        m.best_loss, m.best_epoch, m.since_best = summary["val_loss"], epoch, 0
+                        m.best_state = where[j][0].net.member_state(where[j][1])
+                    else:
+                        m.since_best += 1
+                    m.done = m.since_best >= cfg.patience or epoch == cfg.max_epochs
+                    m.seconds = time.perf_counter() - t0
+                epoch_times.append(time.perf_counter() - te)
                 if self.callback:
-                    per_batch = (time.perf_counter() - te) / (b + 1)
-                    self._emit(TrainEvent("batch", self.seeds[0], epoch, b + 1, n_batches,
-                                          float(batch_losses.mean()), elapsed=time.perf_counter() - t0,
-                                          eta=per_batch * (n_batches - b - 1), members=len(members),
-                                          active=len(slots)))
-            if cancelled:
-                break
-            logits = stacked_logits(net, xv)
-            val_losses = member_bce(logits, yv.expand(len(slots), *yv.shape), w_pos, w_neg)
-            prob = torch.sigmoid(logits).numpy()
-            summaries = []
-            for j, i in enumerate(slots):
-                m = members[i]
-                pred = (prob[j] >= 0.5).astype(np.uint8)
-                summary = {"epoch": epoch, "train_loss": float(totals[j]) / len(xt),
-                           "val_loss": float(val_losses[j]),
-                           "val_molecular_f1": molecular_f1(val.labels, pred),
-                           "val_perfection": molecular_perfection(val.labels, pred)}
-                m.history.append(summary)
-                summaries.append(summary)
-                if summary["val_loss"] < m.best_loss - 1e-6:
-                    m.best_loss, m.best_epoch, m.since_best = summary["val_loss"], epoch, 0
-                    m.best_state = net.member_state(j)
-                else:
-                    m.since_best += 1
-                m.done = m.since_best >= cfg.patience or epoch == cfg.max_epochs
-                m.seconds = time.perf_counter() - t0
-            epoch_times.append(time.perf_counter() - te)
-            if self.callback:
-                by_member = {i: s["val_loss"] for i, s in zip(slots, summaries)}
-                eta = float(np.mean(epoch_times[-5:])) * max(max(cfg.patience - members[i].since_best, 0)
-                                                             for i in slots)
-                self._emit(TrainEvent(
-                    "epoch", self.seeds[0], epoch, n_batches, n_batches,
-                    float(np.mean([s["train_loss"] for s in summaries])),
-                    float(np.mean([s["val_loss"] for s in summaries])),
-                    {k: float(np.mean([s[k] for s in summaries])) for k in ("val_molecular_f1", "val_perfection")},
-                    time.perf_counter() - t0, eta, max(members[i].best_epoch for i in slots),
-                    len(members), len(slots), [by_member.get(i) for i in range(len(members))]))
-            keep = [j for j, i in enumerate(slots) if not members[i].done]
-            if not keep:
-                break
-            if len(keep) < len(slots):
-                net, opt = _keep_members(net, opt, keep)
-                slots = [slots[j] for j in keep]
+                    by_member = {i: s["val_loss"] for i, s in zip(slots, summaries)}
+                    eta = float(np.mean(epoch_times[-5:])) * max(max(cfg.patience - members[i].since_best, 0)
+                                                                 for i in slots)
+                    self._emit(TrainEvent(
+                        "epoch", self.seeds[0], epoch, n_batches, n_batches,
+                        float(np.mean([s["train_loss"] for s in summaries])),
+                        float(np.mean([s["val_loss"] for s in summaries])),
+                        {k: float(np.mean([s[k] for s in summaries])) for k in ("val_molecular_f1", "val_perfection")},
+                        time.perf_counter() - t0, eta, max(members[i].best_epoch for i in slots),
+                        len(members), len(slots), [by_member.get(i) for i in range(len(members))]))
+                keep = {i for i in slots if not members[i].done}
+                if not keep:
+                    break
+                if len(keep) < len(slots):
+                    groups = regroup(groups, keep, group_count(cfg.threads, len(keep)))
+        finally:
+            pool.shutdown()
+            torch.set_num_threads(cfg.threads)
         if any(m.best_state is None for m in members):
             raise InterruptedError("training stopped before the first epoch finished; nothing to keep")
         return self._results(members, val, cancelled, t0)
@@ -336,21 +356,6 @@ class EnsembleTrainer:
         return [TrainResult(model, t, m.best_epoch, m.best_loss, m.history, cancelled and not m.done,
                             m.seconds if m.done else time.perf_counter() - t0, m.seed)
                 for model, t, m in zip(models, thresholds, members)]
-
-
-def _keep_members(net: StackedIRCNN, opt: torch.optim.Adam,
-                  keep: list[int]) -> tuple[StackedIRCNN, torch.optim.Adam]:
-    """A network and optimiser holding only the members at slots `keep`, each with its own
-    weights, batch-norm statistics and Adam moments, so the remaining members go on exactly as
-    before while the removed ones stop computing and updating."""
-    small = net.select(keep)
-    new_opt = torch.optim.Adam(small.parameters(), lr=opt.defaults["lr"])
-    for old, new in zip(net.parameters(), small.parameters()):
-        state = opt.state.get(old)
-        if state:
-            new_opt.state[new] = {k: (v.view(net.members, -1)[keep].reshape(new.shape) if v.dim() else v).clone()
-                                  for k, v in state.items()}
-    return small, new_opt
 
 
 class Trainer(EnsembleTrainer):

@@ -156,12 +156,14 @@ def float64():
     torch.set_default_dtype(old)
 
 
-def test_members_are_independent_and_stop_on_their_own(tiny, float64):
+@pytest.mark.parametrize("threads", [1, 2])
+def test_members_are_independent_and_stop_on_their_own(tiny, float64, threads):
+    """With 2 threads the members train in two groups (two threads), formed again as members stop."""
     ds = replace(synthetic_dataset(n=100, seed=3), spectra=synthetic_dataset(n=100, seed=3).spectra.astype(np.float64))
-    cfg = TrainConfig(max_epochs=8, patience=1, batch_size=16, augment=True, learning_rate=3e-3, threads=1)
+    cfg = TrainConfig(max_epochs=8, patience=1, batch_size=16, augment=True, learning_rate=3e-3, threads=threads)
     events = []
     together = EnsembleTrainer(ds, [0, 1, 7], cfg, callback=events.append).run()
-    alone = [Trainer(ds, replace(cfg, seed=s)).run() for s in (0, 1, 7)]
+    alone = [Trainer(ds, replace(cfg, seed=s, threads=1)).run() for s in (0, 1, 7)]
     runs = [len(r.history) for r in together]
     assert len(set(runs)) > 1, "members should stop at different epochs in this set-up"
     for t, a in zip(together, alone):
