@@ -178,6 +178,13 @@ def test_members_are_independent_and_stop_on_their_own(tiny, float64, threads):
     assert all(e.seed == 0 for e in events) and any(e.kind == "batch" for e in events)
 
 
+def test_a_rerun_with_the_same_seeds_and_threads_is_bit_identical(tiny):
+    cfg = replace(CFG, max_epochs=2, threads=2)
+    runs = [EnsembleTrainer(tiny, [0, 1, 2], cfg).run() for _ in range(2)]
+    for a, b in zip(*runs):
+        assert all(torch.equal(v, b.model.state_dict()[k]) for k, v in a.model.state_dict().items())
+
+
 def test_float32_members_agree_with_solo_runs_before_round_off_grows(tiny):
     cfg = replace(CFG, max_epochs=1)
     together = EnsembleTrainer(tiny, [1, 2], cfg).run()
