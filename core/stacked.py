@@ -65,13 +65,6 @@ class StackedIRCNN(nn.Module):
         return {k: (v.reshape(self.members, *self._shapes[k])[i] if v.dim() else v).clone()
                 for k, v in self.state_dict().items()}
 
-    def select(self, keep: list[int]) -> "StackedIRCNN":
-        """A new stacked network holding only the members at indices `keep` (copied state)."""
-        net = StackedIRCNN(self.cfg, len(keep))
-        net.load_state_dict({k: (v.reshape(self.members, *self._shapes[k])[keep].reshape(net.state_dict()[k].shape)
-                                 if v.dim() else v).clone() for k, v in self.state_dict().items()})
-        return net.train(self.training)
-
     def member(self, i: int) -> IRCNN:
         """Member i as a stand-alone IRCNN (in eval mode)."""
         model = IRCNN(self.cfg)

@@ -257,9 +257,11 @@ class EnsembleTrainer:
         cancelled = False
         pool = ThreadPoolExecutor(max_workers=max(1, cfg.threads), thread_name_prefix="train-group")
 
-        def each_group(fn: Callable[[MemberGroup], torch.Tensor]) -> torch.Tensor:
-            """fn of every group (in the pool when there are several), concatenated along the members."""
-            outs = list(pool.map(fn, groups)) if len(groups) > 1 else [fn(groups[0])]
+        def each_group(fn: Callable[..., torch.Tensor], *per_group: list) -> torch.Tensor:
+            """fn(group, *its items of per_group) for every group (in the pool when there are
+            several), concatenated along the members."""
+            pairs = list(zip(groups, *per_group))
+            outs = list(pool.map(lambda a: fn(*a), pairs)) if len(pairs) > 1 else [fn(*pairs[0])]
             return torch.cat(outs)
 
         def step(g: MemberGroup, order: torch.Tensor, b: int) -> torch.Tensor:
@@ -279,15 +281,15 @@ class EnsembleTrainer:
                 torch.set_num_threads(max(1, cfg.threads // len(groups)))
                 for g in groups:
                     g.net.train()
-                orders = {id(g): torch.stack([torch.randperm(len(xt), generator=members[i].gen) for i in g.slots])
-                          for g in groups}
+                orders = [torch.stack([torch.randperm(len(xt), generator=members[i].gen) for i in g.slots])
+                          for g in groups]
                 slots = [i for g in groups for i in g.slots]
                 totals = torch.zeros(len(slots), dtype=torch.float64)
                 for b in range(n_batches):
                     if self._stop.is_set():
                         cancelled = True
                         break
-                    batch_losses = each_group(lambda g: step(g, orders[id(g)], b))
+                    batch_losses = each_group(lambda g, order: step(g, order, b), orders)
                     totals += batch_losses.double() * min(cfg.batch_size, len(xt) - b * cfg.batch_size)
                     if self.callback:
                         per_batch = (time.perf_counter() - te) / (b + 1)

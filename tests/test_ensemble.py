@@ -87,8 +87,6 @@ def test_stacked_network_equals_its_members_in_eval_and_training_mode():
     for i, m in enumerate(members):
         for k, v in m.state_dict().items():
             assert torch.equal(net.member_state(i)[k], v), k
-    sub = net.select([2, 0])
-    assert sub.members == 2 and torch.equal(sub.member_state(0)["dense.weight"], members[2].dense.weight)
     # training mode: batch statistics are each member's own (in double precision: batch norm in
     # the stacked network's channels-last layout rounds differently in single precision)
     net.double().train()
