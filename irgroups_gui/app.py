@@ -40,24 +40,36 @@ def export_figure(files: list[str], out: str, model: str | None, timeout_s: floa
     """Open `files` offscreen, classify them, draw the main figure (the first file, the others
     overlaid) through File > Export's code path and write exactly `out`. 0 on success, else 1
     with a one-line reason on stderr."""
-    import time
+    import tempfile
 
     from PySide6.QtWidgets import QApplication
 
     from irgroups_gui._qt.figure_export import FigureExportError, figure_format
-    from irgroups_gui._qt.main_window import MainWindow
 
     try:
         figure_format(out)
     except FigureExportError as exc:
         print(f"irgroups-gui: {exc}", file=sys.stderr)
         return 1
-    import tempfile
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory(prefix="irgroups-export-") as scratch:  # the user's recent files stay untouched
+        reason = _render_figure(app, files, out, model, scratch, timeout_s)
+    if reason:
+        print(f"irgroups-gui: {reason}", file=sys.stderr)
+        return 1
+    print(out)
+    return 0
+
+
+def _render_figure(app, files: list[str], out: str, model: str | None, scratch: str, timeout_s: float) -> str | None:
+    """Classify `files` in an offscreen window with its settings in `scratch` and export the
+    figure to `out`; the reason it failed, or None."""
+    import time
 
     from PySide6.QtCore import QSettings
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    scratch = tempfile.mkdtemp(prefix="irgroups-export-")  # keep the user's recent-files list untouched
+    from irgroups_gui._qt.main_window import MainWindow
+
     window = MainWindow(model_path=model, settings=QSettings(f"{scratch}/settings.ini", QSettings.Format.IniFormat))
     window.resize(1500, 900)
     window.show()
@@ -90,11 +102,7 @@ def export_figure(files: list[str], out: str, model: str | None, timeout_s: floa
             app.processEvents()
         reason = window.export_figure(out)
     window.close()
-    if reason:
-        print(f"irgroups-gui: {reason}", file=sys.stderr)
-        return 1
-    print(out)
-    return 0
+    return reason
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -405,9 +405,14 @@ def test_report_opens_with_figure_probabilities_evidence_and_model(qtbot, window
 
 
 # ---------------------------------------------------------------- scriptable export
-def test_export_figure_command_writes_exactly_out(qtbot, tmp_path, model_dir, capsys):
+def test_export_figure_command_writes_exactly_out(qtbot, tmp_path, model_dir, capsys, monkeypatch):
+    import tempfile
+
     from irgroups_gui.app import export_figure
 
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     good, broken, _ = _spectrum_files(tmp_path)
     out = tmp_path / "out" / "fig.svg"
     out.parent.mkdir()
@@ -418,6 +423,7 @@ def test_export_figure_command_writes_exactly_out(qtbot, tmp_path, model_dir, ca
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "broken.jdx" in err[0] and not (tmp_path / "x.png").exists()
     assert export_figure([str(good[0])], str(tmp_path / "x.pdf"), str(model_dir)) == 1
+    assert list(scratch.iterdir()) == []  # the offscreen window's settings folder is removed
 
 
 def test_model_card_names_the_dense_heads():
