@@ -11,7 +11,7 @@ from core.bundle import ModelBundle, make_bundle
 from core.dataset import Dataset
 from core.calibration import expected_calibration_error, fit_calibration
 from core.metrics import evaluate_predictions, group_metrics, phase_metrics
-from core.heads import can_fit_heads, fit_phase_heads
+from core.heads import HeadConfig, can_fit_heads, fit_phase_heads
 from core.novelty import NoveltyError, fit_for_dataset
 from core.phase_infer import fit_phase_inference
 from core.preprocess import InputConfig
@@ -86,6 +86,7 @@ def train_bundle(ds: Dataset, config: TrainConfig, seeds: list[int], record: dic
         models = fit_phase_heads([r.model for r in results], seeds[:len(results)],
                                  (train.model_input(input_config), train.labels, train.phases),
                                  (val.model_input(input_config), val.labels, val.phases),
+                                 HeadConfig(class_weight_power=config.class_weight_power),
                                  progress=(lambda done, n: status(f"fitting phase heads: {done}/{n}")) if status else None,
                                  stopping=lambda: any(t.stopping for t in trainers))
         results = [replace(r, model=m) for r, m in zip(results, models)]

@@ -2,12 +2,12 @@
 
 After the ensemble has been trained on every phase with one dense head, each member's encoder is
 frozen and its dense layer is copied into one head per phase group (gas, condensed). Each head is
-then fine-tuned on its own phase group's training spectra (the paper's re-weighted BCE with that
+then fine-tuned on its own phase group's training spectra (the recipe's weighted BCE with that
 group's positive shares, Adam, weight decay, early stopping on that group's validation loss).
 The classifier stays linear on the unchanged latent matrix, so evidence still sums exactly to
 the logit; a spectrum's phase only selects which weight map it is read with.
 
-Measured on the combined NIST gas + condensed split (10 members, held-out compounds): gas
+Measured on the combined NIST gas + condensed split (10 members, paper loss weights, held-out compounds): gas
 molecular F1 / perfection 0.897 / 0.602 -> 0.908 / 0.641, condensed 0.774 / 0.308 -> 0.779 / 0.305.
 """
 from __future__ import annotations
@@ -32,6 +32,7 @@ class HeadConfig:
     batch_size: int = 64
     patience: int = 10
     max_epochs: int = 200
+    class_weight_power: float = 1.0  # as TrainConfig.class_weight_power
 
 
 def can_fit_heads(train_phases: list[str], val_phases: list[str]) -> bool:
@@ -73,7 +74,7 @@ def fit_phase_heads(models: list[IRCNN], seeds: list[int], train: tuple[np.ndarr
             w, b = _fit_head(model.dense.weight.detach(), model.dense.bias.detach(),
                              (zt[rows_t], torch.from_numpy(yt[rows_t].astype(np.float32))),
                              (zv[rows_v], torch.from_numpy(yv[rows_v].astype(np.float32))),
-                             class_weights(yt[rows_t]), gen, config)
+                             class_weights(yt[rows_t], config.class_weight_power), gen, config)
             with torch.no_grad():
                 headed.dense.weight[h * g:(h + 1) * g] = w
                 headed.dense.bias[h * g:(h + 1) * g] = b

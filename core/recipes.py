@@ -3,10 +3,12 @@
 - paper: the published recipe: re-weighted BCE, Adam, early stopping (patience 5), threshold 0.5.
 - improved: + shifts/noise/tilt augmentation, patience 10, per-group thresholds tuned on validation.
 - phase-aware: for gas and condensed spectra together: + a mask channel (unmeasured and
-  mulling-agent regions), wider shifts and an intensity-power augmentation, then a gas and a
+  mulling-agent regions), wider shifts and an intensity-power augmentation, loss weights
+  softened to p^-0.5 (positives) and (1-p)^-0.5 (negatives), then a gas and a
   condensed dense head fine-tuned on the frozen encoders (core.heads), and calibrated
   probabilities (per-group Platt scaling with gas/condensed offsets), so present = p >= 0.5.
 """
 RECIPES = ("paper", "improved", "phase-aware")
 DEFAULT_RECIPE = "phase-aware"
 GAMMA, MAX_SHIFT = 0.5, 4  # the phase-aware recipe's intensity and shift augmentation
+CLASS_WEIGHT_POWER = 0.5  # the phase-aware recipe's softened loss weights (core.training.class_weights)

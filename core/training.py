@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 from core.dataset import Dataset
-from core.recipes import GAMMA, MAX_SHIFT, RECIPES
+from core.recipes import CLASS_WEIGHT_POWER, GAMMA, MAX_SHIFT, RECIPES
 from core.metrics import molecular_f1, molecular_perfection, tune_thresholds
 from core.member_groups import MemberGroup, group_count, initial_groups, regroup
 from core.model import IRCNN, ModelConfig
@@ -39,6 +39,7 @@ class TrainConfig:
     mask: bool = False  # input: a mask channel for unmeasured and mulling-agent regions
     calibrate: bool = False  # calibrate probabilities on validation data (present = p >= 0.5)
     phase_heads: bool = False  # then fine-tune one dense head per phase group on frozen encoders (core.heads)
+    class_weight_power: float = 1.0  # loss weights p^-power for positives, (1-p)^-power for negatives (1: the paper's)
 
     @classmethod
     def recipe(cls, name: str, **overrides) -> "TrainConfig":
@@ -48,7 +49,7 @@ class TrainConfig:
             base = cls(augment=True, tune_thresholds=True, patience=10)
         elif name == "phase-aware":
             base = cls(augment=True, patience=10, mask=True, calibrate=True, gamma=GAMMA, max_shift=MAX_SHIFT,
-                       phase_heads=True)
+                       phase_heads=True, class_weight_power=CLASS_WEIGHT_POWER)
         else:
             raise ValueError(f"unknown recipe {name!r}; use {', '.join(RECIPES)}")
         return cls(**(asdict(base) | overrides))
@@ -94,11 +95,18 @@ class TrainResult:
     seed: int = 0
 
 
-def class_weights(labels: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
-    """Per-group weights for positives (1/p) and negatives (1/(1-p)), p = positive share:
-    w = ((1-p) y + p (1-y)) / (p (1-p)) so rare groups count as much as common ones."""
+def class_weights(labels: np.ndarray, power: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per-group weights for positives p^-power and negatives (1-p)^-power, p = positive share.
+
+    power 1 is the paper's w = ((1-p) y + p (1-y)) / (p (1-p)): rare groups count as much as
+    common ones. A smaller power softens that (0: plain BCE); the weights are then scaled so a
+    group's positives and negatives carry 2 on average over the groups, as at power 1."""
     p = np.clip(labels.mean(axis=0), 1e-3, 1 - 1e-3)
-    return torch.tensor(1.0 / p, dtype=torch.float32), torch.tensor(1.0 / (1.0 - p), dtype=torch.float32)
+    if power == 1.0:
+        return torch.tensor(1.0 / p, dtype=torch.float32), torch.tensor(1.0 / (1.0 - p), dtype=torch.float32)
+    w_pos, w_neg = p ** -power, (1.0 - p) ** -power
+    scale = 2.0 / (p * w_pos + (1.0 - p) * w_neg).mean()
+    return torch.tensor(w_pos * scale, dtype=torch.float32), torch.tensor(w_neg * scale, dtype=torch.float32)
 
 
 def weighted_bce(logits: torch.Tensor, y: torch.Tensor, w_pos: torch.Tensor, w_neg: torch.Tensor) -> torch.Tensor:
@@ -244,7 +252,7 @@ class EnsembleTrainer:
             raise ValueError("the dataset needs both training and validation spectra")
         xt, yt = torch.from_numpy(train.spectra), torch.from_numpy(train.labels.astype(np.float32))
         xv, yv = torch.from_numpy(val.spectra), torch.from_numpy(val.labels.astype(np.float32))
-        w_pos, w_neg = class_weights(train.labels)
+        w_pos, w_neg = class_weights(train.labels, cfg.class_weight_power)
         members = [_Member(s, torch.Generator().manual_seed(s)) for s in self.seeds]
         inits = []
         for s in self.seeds:

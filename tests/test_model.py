@@ -36,6 +36,17 @@ def test_class_weights_balance_rare_groups():
     np.testing.assert_allclose((labels * w_pos.numpy()).sum(0), ((1 - labels) * w_neg.numpy()).sum(0), rtol=1e-5)
 
 
+def test_class_weight_power_softens_the_reweighting():
+    labels = np.array([[1, 0]] * 1 + [[0, 1]] * 9)  # positive shares 0.1 and 0.9
+    plain_pos, plain_neg = (w.numpy() for w in class_weights(labels, 0.0))
+    np.testing.assert_allclose(np.r_[plain_pos, plain_neg], plain_pos[0])  # power 0: every label weighs the same
+    soft_pos, soft_neg = (w.numpy() for w in class_weights(labels, 0.5))
+    np.testing.assert_allclose(soft_pos / soft_neg, [3, 1 / 3], rtol=1e-5)  # sqrt of power 1's ratios 9 and 1/9
+    # positives and negatives of a group carry 2 on average over the groups, as at power 1
+    p = labels.mean(0)
+    np.testing.assert_allclose((p * soft_pos + (1 - p) * soft_neg).mean(), 2.0, rtol=1e-6)
+
+
 def test_threshold_tuning_finds_the_separating_value():
     y = np.array([[0], [0], [1], [1]])
     prob = np.array([[0.1], [0.25], [0.3], [0.9]])

@@ -96,7 +96,8 @@ class TrainingTab(QWidget):
                                "threshold 0.5); improved: + augmentation (shifts, noise, baseline tilt), "
                                "patience 10, per-group thresholds tuned on the validation set; phase-aware: "
                                "+ a mask channel for unmeasured and mulling-agent regions, intensity and shift "
-                               "augmentation, and calibrated probabilities (present = p >= 0.5)")
+                               "augmentation, softer loss weights (p^-0.5), gas and condensed heads, "
+                               "and calibrated probabilities (present = p >= 0.5)")
         self.seeds = QSpinBox(minimum=1, maximum=20, value=1)
         self.epochs = QSpinBox(minimum=1, maximum=1000, value=200)
         self.patience = QSpinBox(minimum=1, maximum=100, value=10)

@@ -106,7 +106,7 @@ def quant_ir_report(bundle, files, ds) -> None:
     for (path, s, cas), p in zip(quant, preds):
         labels = label_identifier(QUANT_IR_SMILES[path.stem]) if path.stem in QUANT_IR_SMILES else None
         if p.ok and labels is not None:
-            rows.append((labels, p.present))
+            rows.append((labels, p.present, p.in_domain is not False))
             if f"{cas}.jdx" in where:
                 same.append((where[f"{cas}.jdx"], p.present))
         print(f"  {path.name:32s} {s.meta.get('MOLFORM', ''):22s} novelty {p.novelty or float('nan'):6.2f} "
@@ -114,9 +114,11 @@ def quant_ir_report(bundle, files, ds) -> None:
               f"{', '.join(n for n, f in zip(bundle.group_names, p.present) if f) if p.ok else 'refused: ' + p.error}")
     if rows:
         y, yhat = np.array([r[0] for r in rows]), np.array([r[1] for r in rows])
+        kept = np.array([r[2] for r in rows])
         print(f"  organic Quant-IR files (structures from the names): n = {len(rows)}, "
               f"molecular F1 {molecular_f1(y, yhat):.3f}, perfection {molecular_perfection(y, yhat):.3f} "
-              f"(target F1 >= 0.85)")
+              f"(target F1 >= 0.85); in domain: n = {kept.sum()}, F1 {molecular_f1(y[kept], yhat[kept]):.3f}; "
+              f"flagged: n = {(~kept).sum()}, F1 {molecular_f1(y[~kept], yhat[~kept]):.3f}")
     if same:
         x_in = ds.model_input(bundle.input_config)
         idx = [i for i, _ in same]
@@ -203,9 +205,13 @@ def main() -> None:
     keep = organic_mask(ds.identifiers)
     x_in = ds.model_input(bundle.input_config)
     print(f"model {bundle.path}; novelty: {bundle.novelty.info.get('method')}")
+    gas = np.array([p == "gas" for p in ds.phases])
     for split, code in (("validation", 1), ("test", 2)):
-        inside = bundle.novelty.score(bundle, x_in[keep & (ds.split == code)])[1]
-        print(f"organic {split} split: {inside.mean():.1%} of {inside.size} in domain"
+        rows = keep & (ds.split == code)
+        inside = bundle.novelty.score(bundle, x_in[rows])[1]
+        by_phase = "; ".join(f"{name} {inside[sel[rows]].mean():.1%} of {sel[rows].sum()}"
+                             for name, sel in (("gas", gas), ("condensed", ~gas)) if sel[rows].any())
+        print(f"organic {split} split: {inside.mean():.1%} of {inside.size} in domain ({by_phase})"
               f"{' (target >= 93%)' if code == 2 else ''}")
     scores, inside = bundle.novelty.score(bundle, x_in[~keep])
     print("inorganic molecules in the gas set (in the model's training data, left out of the novelty reference):")
