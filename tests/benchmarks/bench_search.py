@@ -3,8 +3,9 @@ opinion per phase, and speed. Prints the figures quoted in the README.
 
     python tests/benchmarks/bench_search.py [--cache build/bench_cache] [--parts perturb,novelty,vote,speed]
 
-Data: the NIST gas and condensed sets in ../shared/data, each split 70/15/15 with seed 0 (the
-gas split is the one the default model was trained on). Libraries are built once and cached.
+Data: the NIST gas and condensed sets in ../shared/data, split 70/15/15 with seed 0 as
+`irgroups dataset build` splits them (by compound, stratified by source and phase: the split
+the default model was trained on). Libraries are built once and cached.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import numpy as np
 
 from _common import ROOT, SHARED, need_shared, report, timed
 
-from core.dataset import random_split
+from core.dataset import compound_key, grouped_split
 from core.io import read_spectra
 from core.library import Library, build_library, load_library, merge_libraries, save_library
 from core.metrics import molecular_f1
@@ -44,6 +45,22 @@ def libraries(cache: Path) -> dict[str, Library]:
             print(f"built {key} library: {len(lib)} spectra in {time.perf_counter() - t0:.0f} s")
         out[key] = load_library(path)
     return out
+
+
+def dataset_split(libs: dict[str, Library], seed: int = 0) -> dict[str, np.ndarray]:
+    """Each library's part of the split `irgroups dataset build` makes of these sources in this
+    order: by compound (InChIKey; a compound in both sources follows its first spectrum), each
+    (source, phase) stratum split on its own."""
+    from rdkit import Chem
+
+    keys, strata = [], []
+    for k, lib in enumerate(libs.values()):
+        keys += [compound_key(Chem.MolFromInchi(i) if i.startswith("InChI=") else Chem.MolFromSmiles(i))
+                 for i in lib.identifiers]
+        strata += [f"{k}:{p}" for p in lib.phases]
+    split = grouped_split(keys, strata, seed)
+    ends = np.cumsum([len(lib) for lib in libs.values()])
+    return dict(zip(libs, np.split(split, ends[:-1])))
 
 
 def perturb(x: np.ndarray, a: np.ndarray, rng: np.random.Generator, shift: float = 1.5, noise: float = 0.003,
@@ -259,7 +276,7 @@ def main() -> None:
     cache = Path(args.cache)
     cache.mkdir(parents=True, exist_ok=True)
     libs = libraries(cache)
-    splits = {k: random_split(len(lib), 0) for k, lib in libs.items()}
+    splits = dataset_split(libs)
     parts = args.parts.split(",")
     bundle = None
     if {"perturb", "vote", "novelty"} & set(parts):
