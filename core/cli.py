@@ -322,7 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--first-seed", type=int, default=0)
     t.add_argument("--recipe", choices=list(RECIPES), default=DEFAULT_RECIPE,
                    help="paper: the published recipe; improved: + augmentation, tuned thresholds (gas); "
-                        "phase-aware (default): + mask channel, intensity/shift augmentation, calibration")
+                        "phase-aware (default): + mask channel, intensity/shift augmentation, softer loss "
+                        "weights, gas/condensed heads, calibration")
     t.add_argument("--epochs", type=int, help="maximum epochs")
     t.add_argument("--patience", type=int)
     t.add_argument("--batch-size", type=int)

@@ -13,6 +13,7 @@ from scipy.special import expit
 import torch
 from torch import nn
 
+from core.augment import ShiftedRows
 from core.dataset import Dataset
 from core.recipes import CLASS_WEIGHT_POWER, GAMMA, MAX_SHIFT, RECIPES
 from core.metrics import molecular_f1, molecular_perfection, tune_thresholds
@@ -120,63 +121,6 @@ def member_bce(logits: torch.Tensor, y: torch.Tensor, w_pos: torch.Tensor, w_neg
     return (nn.functional.binary_cross_entropy_with_logits(logits, y, reduction="none") * w).mean(dim=(1, 2))
 
 
-def augment_batch(x: torch.Tensor, gen: torch.Generator, max_shift: int = 2, gamma: float = 0.0) -> torch.Tensor:
-    """Random shifts (up to `max_shift` grid points), optional intensity power
-    exp(U(-gamma, gamma)), noise and a baseline tilt, renormalised. For (n, C, L) input all
-    channels shift together; only channel 0 (the spectrum) gets the rest, and is zeroed where
-    a mask channel (channel 1) is zero."""
-    return augment_members(x[None], [gen], max_shift, gamma)[0]
-
-
-def augment_members(x: torch.Tensor, gens: list[torch.Generator], max_shift: int = 2,
-                    gamma: float = 0.0) -> torch.Tensor:
-    """`augment_batch` of each member's batch x[i] (x: (M, n, L) or (M, n, C, L)) with its own
-    generator gens[i]: the random draws are each member's own, the arithmetic runs once for all."""
-    m, n, length = x.shape[0], x.shape[1], x.shape[-1]
-    draws = [_draw(n, length, gen, max_shift, gamma) for gen in gens]
-    shifts, tilts, noise = (torch.cat([d[k] for d in draws]) for k in ("shifts", "tilt", "noise"))
-    powers = torch.cat([d["power"] for d in draws]) if gamma > 0 else None
-    flat = _shift(x.reshape(m * n, *x.shape[2:]), shifts)
-    if flat.dim() == 3:
-        s = _tilt_noise(_power(flat[:, 0], powers), tilts, noise)
-        if flat.shape[1] > 1:
-            s = s * flat[:, 1]
-            s = s / s.amax(dim=1, keepdim=True).clamp_min(1e-6)
-        flat = torch.cat([s[:, None], flat[:, 1:]], dim=1)
-    else:
-        flat = _tilt_noise(_power(flat, powers), tilts, noise)
-    return flat.reshape(x.shape)
-
-
-def _draw(n: int, length: int, gen: torch.Generator, max_shift: int, gamma: float) -> dict[str, torch.Tensor]:
-    """One batch's random draws, in a fixed order from one generator."""
-    d = {"shifts": torch.randint(-max_shift, max_shift + 1, (n,), generator=gen)}
-    if gamma > 0:
-        d["power"] = torch.exp((torch.rand(n, 1, generator=gen) - 0.5) * 2 * gamma)
-    d["tilt"] = torch.rand(n, 1, generator=gen)
-    d["noise"] = torch.randn((n, length), generator=gen)
-    return d
-
-
-def _power(x: torch.Tensor, powers: torch.Tensor | None) -> torch.Tensor:
-    """Each spectrum raised to its own power: stronger or weaker relative band intensities, as
-    with another path length or concentration."""
-    return x if powers is None else x.clamp_min(0) ** powers
-
-
-def _shift(x: torch.Tensor, shifts: torch.Tensor) -> torch.Tensor:
-    length = x.shape[-1]
-    idx = (torch.arange(length)[None, :] - shifts[:, None]).clamp(0, length - 1)
-    return torch.gather(x, -1, idx.view(len(x), *([1] * (x.dim() - 2)), length).expand_as(x))
-
-
-def _tilt_noise(x: torch.Tensor, tilts: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
-    ramp = torch.linspace(-0.5, 0.5, x.shape[1])[None, :]
-    out = x + (tilts - 0.5) * 0.04 * ramp
-    out = out + noise * 0.005
-    return out / out.amax(dim=1, keepdim=True).clamp_min(1e-6)
-
-
 def predict_logits(model: IRCNN, x: np.ndarray | torch.Tensor, batch: int = 2048,
                    head: np.ndarray | None = None) -> np.ndarray:
     """One model's logits (n, groups); `head` (n,) picks each spectrum's head in a model with phase heads."""
@@ -253,6 +197,7 @@ class EnsembleTrainer:
         xt, yt = torch.from_numpy(train.spectra), torch.from_numpy(train.labels.astype(np.float32))
         xv, yv = torch.from_numpy(val.spectra), torch.from_numpy(val.labels.astype(np.float32))
         w_pos, w_neg = class_weights(train.labels, cfg.class_weight_power)
+        shifted = ShiftedRows(xt, cfg.max_shift) if cfg.augment else None
         members = [_Member(s, torch.Generator().manual_seed(s)) for s in self.seeds]
         inits = []
         for s in self.seeds:
@@ -274,9 +219,7 @@ class EnsembleTrainer:
 
         def step(g: MemberGroup, order: torch.Tensor, b: int) -> torch.Tensor:
             idx = order[:, b * cfg.batch_size:(b + 1) * cfg.batch_size]  # (members, batch)
-            xb = xt[idx]
-            if cfg.augment:
-                xb = augment_members(xb, [members[i].gen for i in g.slots], cfg.max_shift, cfg.gamma)
+            xb = shifted.augmented(idx, [members[i].gen for i in g.slots], cfg.gamma) if shifted else xt[idx]
             losses = member_bce(g.net(xb, per_member=True), yt[idx], w_pos, w_neg)
             g.opt.zero_grad()
             losses.sum().backward()

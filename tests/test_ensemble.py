@@ -11,10 +11,11 @@ from safetensors import safe_open
 from core.bundle import load_bundle, save_bundle
 from core.dataset import Dataset
 from core.explain import Explainer
+from core.augment import ShiftedRows, augment_batch, augment_members, draw_members
 from core.model import IRCNN, ModelConfig
 from core.resources import default_model_path
 from core.stacked import StackedIRCNN
-from core.training import (EnsembleTrainer, TrainConfig, Trainer, augment_batch, augment_members, class_weights,
+from core.training import (EnsembleTrainer, TrainConfig, Trainer, class_weights,
                            predict_logits, train_ensemble, weighted_bce)
 from conftest import synthetic_dataset
 
@@ -133,6 +134,23 @@ def test_members_augmented_at_once_equal_one_by_one(channels):
     alone = [augment_batch(x[i], torch.Generator().manual_seed(s), 3, 0.5) for i, s in enumerate((4, 5, 6))]
     assert torch.equal(together, torch.stack(alone))
     assert not torch.equal(alone[0], augment_batch(x[0], torch.Generator().manual_seed(5), 3, 0.5))
+
+
+@pytest.mark.parametrize("channels,gamma", [((), 0.0), ((), 0.5), ((2,), 0.5)])
+def test_rows_come_out_shifted_as_augment_members_shifts_them(channels, gamma):
+    x = torch.rand(20, *channels, 300)
+    if channels:
+        x[:, 1] = (x[:, 1] > 0.2).float()
+    before = x.clone()
+    idx = torch.tensor([[0, 19, 5, 5], [7, 0, 3, 12]])
+    gens = lambda: [torch.Generator().manual_seed(s) for s in (4, 5)]  # noqa: E731
+    fused = ShiftedRows(x, 3).augmented(idx, gens(), gamma)
+    assert torch.equal(fused, augment_members(x[idx], gens(), 3, gamma)) and torch.equal(x, before)
+    if channels:  # the mask channel is only shifted: row k, point j comes from point clamp(j - shift_k)
+        shifts = draw_members(4, 300, gens(), 3, gamma).shifts
+        src = (torch.arange(300)[None, :] - shifts[:, None]).clamp(0, 299)
+        expect = torch.stack([x[r, 1, src[k]] for k, r in enumerate(idx.reshape(-1).tolist())])
+        assert torch.equal(fused.reshape(8, 2, 300)[:, 1], expect) and (shifts != 0).any()
 
 
 # ---------------------------------------------------------------- training
