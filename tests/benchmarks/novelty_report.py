@@ -13,7 +13,6 @@ eight inorganic gases and 27 Quant-IR files. `--compare` also scores the candida
 from __future__ import annotations
 
 import argparse
-import re
 from pathlib import Path
 
 import numpy as np
