@@ -52,19 +52,16 @@ def augment_members(x: torch.Tensor, gens: list[torch.Generator], max_shift: int
                     gamma: float = 0.0) -> torch.Tensor:
     """`augment_batch` of each member's batch x[i] (x: (M, n, L) or (M, n, C, L)) with its own
     generator gens[i]: the random draws are each member's own, the arithmetic runs once for all."""
-    m, n, length = x.shape[0], x.shape[1], x.shape[-1]
-    draws = draw_members(n, length, gens, max_shift, gamma)
-    idx = (torch.arange(length)[None, :] - draws.shifts[:, None]).clamp(0, length - 1)
-    flat = x.reshape(m * n, *x.shape[2:])
-    flat = torch.gather(flat, -1, idx.view(m * n, *([1] * (flat.dim() - 2)), length).expand_as(flat))
-    return _apply(flat, draws).reshape(x.shape)
+    m, n = x.shape[0], x.shape[1]
+    rows = ShiftedRows(x.reshape(m * n, *x.shape[2:]), max_shift)
+    return rows.augmented(torch.arange(m * n).view(m, n), gens, gamma)
 
 
 class ShiftedRows:
     """Training spectra (N, L) or (N, C, L) from which a batch of rows comes out already
     shifted, in one indexing step: the spectra padded at both ends by repeating their edge
-    values, viewed as every window of length L (the same values `augment_members` gets by
-    shifting a gathered batch with clamped indices)."""
+    values, viewed as every window of length L: point j of a row shifted by s is the spectrum's
+    point clamp(j - s)."""
 
     def __init__(self, x: torch.Tensor, max_shift: int):
         self.max_shift = max_shift
@@ -74,8 +71,8 @@ class ShiftedRows:
         self._channels = x.dim() == 3
 
     def augmented(self, idx: torch.Tensor, gens: list[torch.Generator], gamma: float) -> torch.Tensor:
-        """`augment_members(x[idx], gens, max_shift, gamma)` for idx (M, n) row numbers, without
-        gathering twice: (M, n, L) or (M, n, C, L)."""
+        """The augmented batches of rows idx (M, n), member i's drawn from gens[i]:
+        (M, n, L) or (M, n, C, L)."""
         m, n = idx.shape
         draws = draw_members(n, self.length, gens, self.max_shift, gamma)
         flat = self._windows[idx.reshape(-1), :, self.max_shift - draws.shifts]  # (M n, C, L)
