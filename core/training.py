@@ -103,7 +103,7 @@ def class_weights(labels: np.ndarray, power: float = 1.0) -> tuple[torch.Tensor,
     common ones. A smaller power softens that (0: plain BCE); the weights are then scaled so a
     group's positives and negatives carry 2 on average over the groups, as at power 1."""
     p = np.clip(labels.mean(axis=0), 1e-3, 1 - 1e-3)
-    if power == 1.0:
+    if power == 1.0:  # the paper's weights with the paper's arithmetic, so its recipes train bit for bit as before
         return torch.tensor(1.0 / p, dtype=torch.float32), torch.tensor(1.0 / (1.0 - p), dtype=torch.float32)
     w_pos, w_neg = p ** -power, (1.0 - p) ** -power
     scale = 2.0 / (p * w_pos + (1.0 - p) * w_neg).mean()
