@@ -15,7 +15,7 @@ from torch import nn
 
 from core.augment import ShiftedRows
 from core.dataset import Dataset
-from core.recipes import CLASS_WEIGHT_POWER, GAMMA, MAX_SHIFT, RECIPES
+from core.recipes import CHANNELS, CLASS_WEIGHT_POWER, GAMMA, KERNEL, MAX_SHIFT, RECIPES
 from core.metrics import molecular_f1, molecular_perfection, tune_thresholds
 from core.member_groups import MemberGroup, group_count, initial_groups, regroup
 from core.model import IRCNN, ModelConfig
@@ -41,6 +41,8 @@ class TrainConfig:
     calibrate: bool = False  # calibrate probabilities on validation data (present = p >= 0.5)
     phase_heads: bool = False  # then fine-tune one dense head per phase group on frozen encoders (core.heads)
     class_weight_power: float = 1.0  # loss weights p^-power for positives, (1-p)^-power for negatives (1: the paper's)
+    channels: tuple[int, ...] = (4, 4, 8, 8)  # the network's conv channels (ModelConfig; the paper's)
+    kernel: int = 3  # and its conv kernel size
 
     @classmethod
     def recipe(cls, name: str, **overrides) -> "TrainConfig":
@@ -50,7 +52,7 @@ class TrainConfig:
             base = cls(augment=True, tune_thresholds=True, patience=10)
         elif name == "phase-aware":
             base = cls(augment=True, patience=10, mask=True, calibrate=True, gamma=GAMMA, max_shift=MAX_SHIFT,
-                       phase_heads=True, class_weight_power=CLASS_WEIGHT_POWER)
+                       phase_heads=True, class_weight_power=CLASS_WEIGHT_POWER, channels=CHANNELS, kernel=KERNEL)
         else:
             raise ValueError(f"unknown recipe {name!r}; use {', '.join(RECIPES)}")
         return cls(**(asdict(base) | overrides))
@@ -171,7 +173,8 @@ class EnsembleTrainer:
         self.config = config or TrainConfig()
         spectra = dataset.spectra
         self.model_config = model_config or ModelConfig(
-            input_length=dataset.grid.n, n_groups=len(dataset.group_names),
+            input_length=dataset.grid.n, channels=tuple(self.config.channels), kernel=self.config.kernel,
+            n_groups=len(dataset.group_names),
             in_channels=1 if spectra.ndim == 2 else int(spectra.shape[1]))
         self.callback = callback
         self._stop = threading.Event()

@@ -26,7 +26,7 @@ def test_train_writes_a_loadable_model_with_patterns(model_dir, capsys):
 
     b = load_bundle(model_dir / "model")
     assert len(b.members) == 2 and b.record["recipe"] == "phase-aware" and b.calibration is not None
-    assert load_patterns(model_dir / "model").windows.shape[:2] == (8, 100)
+    assert load_patterns(model_dir / "model").windows.shape[:2] == (b.config.channels[-1], 100)
 
 
 def test_evaluate_json_has_the_paper_tables(model_dir, capsys):

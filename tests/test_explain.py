@@ -135,9 +135,10 @@ def test_shipped_alkyl_groups_use_the_ch_stretch(shipped, group, head):
 @pytest.mark.parametrize("head", HEADS)
 def test_shipped_alkene_weights_c_c_and_vinyl_ch(shipped, head):
     c, curve = _curve(shipped, "alkene", head)
-    median = np.median(curve)
+    # each band holds one of the top 5% of windows (a rank: the max over channels lifts the
+    # whole curve of a network with more channels, so a ratio to the median would not compare)
     for lo, hi in ((1600, 1680), (3000, 3120)):
-        assert curve[(c >= lo) & (c <= hi)].max() > 2.5 * median
+        assert np.mean(curve < curve[(c >= lo) & (c <= hi)].max()) >= 0.95
 
 
 @pytest.mark.parametrize("head", HEADS)

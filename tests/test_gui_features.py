@@ -426,12 +426,16 @@ def test_export_figure_command_writes_exactly_out(qtbot, tmp_path, model_dir, ca
     assert list(scratch.iterdir()) == []  # the offscreen window's settings folder is removed
 
 
-def test_model_card_names_the_dense_heads():
+def test_model_card_names_the_dense_heads_and_the_network():
     from types import SimpleNamespace
 
     from core.bundle import load_bundle
     from core.resources import default_model_path
     from irgroups_gui._qt.model_card import model_card_html
 
-    html = model_card_html(SimpleNamespace(bundle=load_bundle(default_model_path())))
+    bundle = load_bundle(default_model_path())
+    html = model_card_html(SimpleNamespace(bundle=bundle))
     assert "dense heads" in html and "gas, condensed (chosen by each spectrum&#x27;s phase)" in html
+    # the latent matrix the help refers to: its channels and windows come from the loaded network
+    c, n = bundle.config.channels[-1], bundle.members[0].n_positions
+    assert f"{c} pattern channels x {n} windows of 28 input points (every 4)" in html

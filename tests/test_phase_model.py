@@ -25,9 +25,12 @@ def phase_bundle():
 def test_phase_aware_recipe_builds_a_calibrated_masked_model(phase_bundle, tmp_path):
     from core.bundle import load_bundle, save_bundle
 
+    from core.recipes import CHANNELS, KERNEL
+
     trained, ds = phase_bundle
     b = trained.bundle
     assert b.input_config.mask and b.config.in_channels == 2
+    assert (b.config.channels, b.config.kernel) == (CHANNELS, KERNEL) != ((4, 4, 8, 8), 3)  # the recipe's wider network
     assert b.calibration is not None and np.all(b.thresholds == 0.5)
     assert b.phase_inference is not None and b.record["phases"] == ["mull", "gas"] or b.record["phases"] == ["gas", "mull"]
     by_phase = b.record["test_metrics"]["by_phase"]
@@ -39,6 +42,7 @@ def test_phase_aware_recipe_builds_a_calibrated_masked_model(phase_bundle, tmp_p
     np.testing.assert_allclose(back.predict(x, ds.phases[:6])[0], b.predict(x, ds.phases[:6])[0], rtol=1e-5)
     meta = json.loads((tmp_path / "m" / "model.json").read_text())
     assert meta["format_version"] == 2 and meta["input"]["mask"] is True and meta["calibration"]["a"]
+    assert tuple(meta["architecture"]["channels"]) == CHANNELS and back.config.kernel == KERNEL
 
 
 def test_calibrated_evidence_sums_exactly_to_the_shown_probability(phase_bundle):

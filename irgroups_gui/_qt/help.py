@@ -31,9 +31,9 @@ def shortcuts_html(actions) -> str:
 
 
 HEATMAPS_HTML = """<h2>How to read the heatmaps</h2>
-<p>The network turns a spectrum into 8 <b>channels</b> (pattern detectors) x 209 <b>windows</b>
-along the wavenumber axis. Each group's decision is a weighted sum of these activations plus a bias,
-so every decision splits exactly into cells.</p>
+<p>The network turns a spectrum into <b>channels</b> (pattern detectors; the model card gives how
+many) x <b>windows</b> along the wavenumber axis. Each group's decision is a weighted sum of these
+activations plus a bias, so every decision splits exactly into cells.</p>
 <ul>
 <li><b>Dense weights</b> (second row): for the selected group and ensemble member, how much each
 channel-window cell pushes towards <span style='color:#b2182b'>present (red)</span> or
@@ -44,7 +44,7 @@ this decision. Sum all cells and add the bias: you get the member's logit.</li>
 <li><b>Evidence per window</b> (bottom): the evidence summed over channels and averaged over the
 ensemble: where in the spectrum the decision came from.</li>
 </ul>
-<p>Hover a cell: its receptive field (the 16 input points it sees) is shaded on the spectrum and the
+<p>Hover a cell: its receptive field (the input points it sees) is shaded on the spectrum and the
 patterns panel shows the windows of test spectra that excite that channel most. Click the spectrum:
 the cells that see that wavenumber are outlined. The textbook bands of the selected group are shaded
 orange; evidence inside them is what a spectroscopist would expect.</p>"""

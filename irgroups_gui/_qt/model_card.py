@@ -6,6 +6,7 @@ import html
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from core.model import count_parameters, receptive_field
 from irgroups_gui.model_info import is_default, model_identity
 from irgroups_gui.reliability import group_reliability
 from irgroups_gui.session import Session
@@ -36,6 +37,15 @@ def reliability_table_html(bundle) -> str:
     return "".join(out)
 
 
+def network_summary(bundle) -> str:
+    """The latent matrix the evidence is read from, and the layers behind it."""
+    m, cfg = bundle.members[0], bundle.config
+    size, jump, _ = receptive_field(m.encoder)
+    return (f"{cfg.channels[-1]} pattern channels x {m.n_positions} windows of {size} input points "
+            f"(every {jump}); conv channels {', '.join(map(str, cfg.channels))}, kernel {cfg.kernel}; "
+            f"{count_parameters(m):,} parameters per member")
+
+
 def model_card_html(session: Session) -> str:
     b = session.bundle
     if b is None:
@@ -48,6 +58,7 @@ def model_card_html(session: Session) -> str:
             ("dataset", r.get("dataset", "?")), ("dataset hash", str(r.get("dataset_hash", "?"))[:16]),
             ("split seed", r.get("split_seed", "?")), ("best epochs", r.get("epochs", "?")),
             ("input grid", f"{b.grid.start:.0f}-{b.grid.stop:.0f} cm-1, {b.grid.n} points"),
+            ("network", network_summary(b)),
             ("dense heads", ", ".join(b.config.heads) + " (chosen by each spectrum's phase)" if b.config.heads
              else "one for all phases")]
     out = ["<h2>Model</h2><table cellspacing=4>"]
