@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,20 +68,23 @@ class ModelBundle:
             self._stacked = (key, StackedIRCNN.from_members(self.members).eval())
         return self._stacked[1]
 
-    def member_logits(self, x: np.ndarray, phases: list[str] | None = None) -> np.ndarray:
+    def member_logits(self, x: np.ndarray, phases: list[str] | None = None,
+                      on_latent: Callable | None = None) -> np.ndarray:
         """(members, n, groups) logits for model-input spectra (n, grid.n), one pass for all
-        members; `phases` choose the head of each spectrum in a model with phase heads."""
+        members; `phases` choose the head of each spectrum in a model with phase heads;
+        `on_latent` gets each chunk's latent matrices from the same pass (`stacked_logits`)."""
         x = np.asarray(x, dtype=np.float32)
-        return stacked_logits(self.stacked, x, head=self.config.head_index(phases, len(x))).numpy()
+        return stacked_logits(self.stacked, x, head=self.config.head_index(phases, len(x)), on_latent=on_latent).numpy()
 
     def network_input(self, spectra: np.ndarray, valid: np.ndarray, states: list[str],
                       phases: list[str]) -> np.ndarray:
         """The network's input from normalised grid spectra, as this model was trained."""
         return model_input(spectra, valid, states, phases, self.grid, self.input_config)
 
-    def predict(self, x: np.ndarray, phases: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def predict(self, x: np.ndarray, phases: list[str] | None = None,
+                on_latent: Callable | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Probabilities (n, groups) and their spread across members (n, groups)."""
-        mean, members = self.probabilities(self.member_logits(x, phases), phases)
+        mean, members = self.probabilities(self.member_logits(x, phases, on_latent), phases)
         return mean, members.std(axis=0)
 
     def probabilities(self, logits: np.ndarray, phases: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:

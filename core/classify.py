@@ -123,12 +123,15 @@ def classify_spectra(spectra: list[Spectrum], bundle: ModelBundle, phase: str = 
     states = [p.spectrum.meta.get("STATE", "") for p in ok]
     phases = [p.phase for p in ok]
     x_in = bundle.network_input(batch, valid, states, phases)
-    mean, std = bundle.predict(x_in, phases)
+    views = []  # the novelty model's views of the latent matrices, from the same network pass
+    novelty = bundle.novelty
+    mean, std = bundle.predict(x_in, phases, on_latent=(lambda z: views.append(novelty.chunk_views(z.numpy())))
+                               if novelty is not None else None)
     present = bundle.decide(mean)
     for i, p in enumerate(ok):
         p.mean, p.std, p.present, p.model_input = mean[i], std[i], present[i], x_in[i]
-    if bundle.novelty is not None:
-        for p, score, inside in zip(ok, *bundle.novelty.score(bundle, x_in)):
+    if novelty is not None:
+        for p, score, inside in zip(ok, *novelty.score_views(views)):
             p.novelty, p.in_domain = float(score), bool(inside)
             if not inside:
                 p.warnings.insert(0, out_of_domain_caution(p.novelty))

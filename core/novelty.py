@@ -69,24 +69,33 @@ def _pooled(latent: np.ndarray, channels: int) -> np.ndarray:
     return np.concatenate([z.mean(axis=-1), z.max(axis=-1)], axis=1)
 
 
+def _chunk_views(latent: np.ndarray, high: np.ndarray, spread: np.ndarray,
+                 member_scale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Both views of one chunk's latent matrices (members, n, channels, positions): the
+    members' mean scaled exceedance (n,) and every member's pooled features side by side
+    (n, members * 2 * channels)."""
+    members, n, channels = latent.shape[:3]
+    if members != len(high):
+        raise NoveltyError(f"novelty model has {len(high)} members, the model {members}")
+    flat = latent.reshape(members, n, -1)
+    if flat.shape[2] != high.shape[1]:
+        raise NoveltyError(f"latent size {flat.shape[2]} != novelty model's {high.shape[1]}")
+    exc = np.mean([_exceedance(flat[m], high[m], spread[m]) / member_scale[m] for m in range(members)], axis=0)
+    return exc, np.concatenate([_pooled(flat[m], channels) for m in range(members)], axis=1)
+
+
 def _views(bundle, x: np.ndarray, high: np.ndarray, spread: np.ndarray,
            member_scale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(members' mean scaled exceedance (n,), every member's pooled features side by side
-    (n, members * 2 * channels)), from one pass of the stacked network per chunk."""
+    """Both views (`_chunk_views`) of model-input spectra, one pass of the stacked network per chunk."""
     import torch
 
-    channels, members = bundle.members[0].n_channels, len(bundle.members)
-    exc, pooled = [np.zeros(0)], [np.zeros((0, members * 2 * channels), np.float32)]
+    members, channels = len(bundle.members), bundle.members[0].n_channels
+    parts = [(np.zeros(0), np.zeros((0, members * 2 * channels), np.float32))]
     with torch.inference_mode():
         for i in range(0, len(x), CHUNK):
             xt = torch.as_tensor(np.asarray(x[i:i + CHUNK], dtype=np.float32))
-            latent = bundle.stacked.features(xt).flatten(2).numpy()  # (members, n, cells)
-            if latent.shape[2] != high.shape[1]:
-                raise NoveltyError(f"latent size {latent.shape[2]} != novelty model's {high.shape[1]}")
-            exc.append(np.mean([_exceedance(latent[m], high[m], spread[m]) / member_scale[m]
-                                for m in range(members)], axis=0))
-            pooled.append(np.concatenate([_pooled(latent[m], channels) for m in range(members)], axis=1))
-    return np.concatenate(exc), np.concatenate(pooled)
+            parts.append(_chunk_views(bundle.stacked.features(xt).numpy(), high, spread, member_scale))
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
 def _reference(ref: np.ndarray):
@@ -133,9 +142,20 @@ class NoveltyModel:
 
     def raw(self, bundle, x: np.ndarray) -> np.ndarray:
         """The combined score before the validation threshold (format 1: exceedance only)."""
-        if len(bundle.members) != len(self.high):
-            raise NoveltyError(f"novelty model has {len(self.high)} members, the model {len(bundle.members)}")
-        exc, pooled = _views(bundle, x, self.high, self.spread, self.member_scale)
+        return self._combine(*_views(bundle, x, self.high, self.spread, self.member_scale))
+
+    def chunk_views(self, latent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Both views of one chunk's latent matrices (members, n, channels, positions), e.g.
+        from the pass that computed the probabilities (`ModelBundle.predict(on_latent=...)`)."""
+        return _chunk_views(latent, self.high, self.spread, self.member_scale)
+
+    def score_views(self, parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+        """(novelty scores, in-domain flags) from the chunks' views (`chunk_views`), in order."""
+        scores = self._combine(np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
+        scores = scores / self.threshold
+        return scores, scores <= 1.0
+
+    def _combine(self, exc: np.ndarray, pooled: np.ndarray) -> np.ndarray:
         if self.ref is None:
             return exc
         features = (pooled - self.ref_mean) / self.ref_sd
@@ -146,8 +166,7 @@ class NoveltyModel:
     def score(self, bundle, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(novelty scores, in-domain flags) for model-input spectra (n, grid.n);
         in domain means novelty <= 1."""
-        scores = self.raw(bundle, x) / self.threshold
-        return scores, scores <= 1.0
+        return self.score_views([_views(bundle, x, self.high, self.spread, self.member_scale)])
 
     def save(self, folder: str | Path) -> None:
         """Write novelty.safetensors and novelty.json into a model folder."""

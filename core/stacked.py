@@ -9,6 +9,8 @@ member's state is a slice (`member_state`) and members load in by stacking (`fro
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
 from torch import nn
@@ -88,22 +90,45 @@ class StackedIRCNN(nn.Module):
 
     def features(self, x: torch.Tensor, per_member: bool = False) -> torch.Tensor:
         """Latent matrices (M, n, channels, positions)."""
-        z = self._encode(x, per_member)
+        return self._latent(self._encode(x, per_member))
+
+    def _latent(self, z: torch.Tensor) -> torch.Tensor:
+        """Encoder output (n, M * channels, positions) as latent matrices (M, n, channels, positions)."""
         return z.reshape(len(z), self.members, self.n_channels, self.n_positions).transpose(0, 1)
 
     def forward(self, x: torch.Tensor, per_member: bool = False,
                 head: torch.Tensor | np.ndarray | None = None) -> torch.Tensor:
         """Logits (M, n, groups); `head` (n,) picks each spectrum's head in a model with phase heads."""
-        z = self._encode(x, per_member)
+        return self._classify(self._encode(x, per_member), head)
+
+    def logits_and_features(self, x: torch.Tensor, head: torch.Tensor | np.ndarray | None = None
+                            ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Logits (M, n, groups) and latent matrices (M, n, channels, positions) of shared
+        input, from one pass of the encoder."""
+        z = self._encode(x, False)
+        return self._classify(z, head), self._latent(z)
+
+    def _classify(self, z: torch.Tensor, head: torch.Tensor | np.ndarray | None) -> torch.Tensor:
         logits = self.dense(z.reshape(len(z), self.members, self.n_channels * self.n_positions))
         return select_head(logits, head, self.cfg.n_heads, self.cfg.n_groups)
 
 
 def stacked_logits(net: StackedIRCNN, x: np.ndarray | torch.Tensor, batch: int = 256,
-                   head: np.ndarray | None = None) -> torch.Tensor:
-    """(M, n, groups) logits of every member for shared input, in chunks, in eval mode."""
+                   head: np.ndarray | None = None,
+                   on_latent: Callable[[torch.Tensor], None] | None = None) -> torch.Tensor:
+    """(M, n, groups) logits of every member for shared input, in chunks, in eval mode;
+    `on_latent` receives each chunk's latent matrices (M, chunk, channels, positions) from the
+    same pass (e.g. to reduce them to novelty features without a second pass)."""
     net.eval()
     xt = torch.as_tensor(x, dtype=net.dense.weight.dtype)
+    out = []
     with torch.inference_mode():
-        return torch.cat([net(xt[i:i + batch], head=None if head is None else head[i:i + batch])
-                          for i in range(0, max(len(xt), 1), batch)], dim=1)
+        for i in range(0, max(len(xt), 1), batch):
+            h = None if head is None else head[i:i + batch]
+            if on_latent is None:
+                out.append(net(xt[i:i + batch], head=h))
+                continue
+            logits, latent = net.logits_and_features(xt[i:i + batch], h)
+            on_latent(latent)
+            out.append(logits)
+    return torch.cat(out, dim=1)

@@ -86,6 +86,16 @@ def test_classify_sets_in_domain_and_the_caution(fitted, small_bundle, small_dat
     assert outside.warnings[0] == f"outside what the model was trained on (novelty {outside.novelty:.1f})"
     assert inside.novelty is not None and isinstance(inside.in_domain, bool)
     assert not any("outside what the model" in w for w in inside.warnings) or not inside.in_domain
+    # classify reads the novelty views from the pass that gave the probabilities: same scores
+    # and probabilities as a separate pass each, also over several chunks
+    x = np.stack([inside.model_input, outside.model_input] * 150)
+    scores, _ = fitted.score(small_bundle, x)
+    views = []
+    mean, _ = small_bundle.predict(x, on_latent=lambda z: views.append(fitted.chunk_views(z.numpy())))
+    assert len(views) == 2
+    np.testing.assert_allclose(fitted.score_views(views)[0], scores, rtol=1e-5)
+    np.testing.assert_allclose(mean, small_bundle.predict(x)[0], rtol=1e-6)
+    assert scores[1] == pytest.approx(outside.novelty, rel=1e-5)
 
 
 def _write_jcamp(path, y: np.ndarray, title: str) -> None:
