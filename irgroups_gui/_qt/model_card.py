@@ -6,7 +6,6 @@ import html
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
-from core.model import count_parameters, receptive_field
 from irgroups_gui.model_info import is_default, model_identity
 from irgroups_gui.reliability import group_reliability
 from irgroups_gui.session import Session
@@ -39,6 +38,8 @@ def reliability_table_html(bundle) -> str:
 
 def network_summary(bundle) -> str:
     """The latent matrix the evidence is read from, and the layers behind it."""
+    from core.model import count_parameters, receptive_field  # torch: only once a model is loaded
+
     m, cfg = bundle.members[0], bundle.config
     size, jump, _ = receptive_field(m.encoder)
     return (f"{cfg.channels[-1]} pattern channels x {m.n_positions} windows of {size} input points "
