@@ -11,6 +11,7 @@ from core.bundle import ModelBundle
 from core.io import read_spectra
 from core.phase import normalise_phase, phase_from_state
 from core.preprocess import coverage, measured_mask, normalise, resample_batch, standardise, y_unit_caution
+from core.resolution import resolution, smoothing_note, to_grid_resolution
 from core.spectrum import Spectrum, SpectrumReadError
 from core.validity import REFUSE, assess, model_view
 
@@ -102,6 +103,9 @@ def classify_spectra(spectra: list[Spectrum], bundle: ModelBundle, phase: str = 
             try:
                 x, a = standardise(model_view(s))
                 p.error, p.warnings = check_spectrum(s, x, bundle)
+                a, fwhm = to_grid_resolution(x, a, s.meta, bundle.grid.step)
+                if fwhm is not None:
+                    p.warnings.append(smoothing_note(resolution(x, s.meta), fwhm))
             except SpectrumReadError as exc:
                 p.error = exc.problem
         if p.error is None:

@@ -17,6 +17,7 @@ from core.io import csv_rows, expand_paths, iter_zip_spectra, read_spectra
 from core.phase import CONDENSED, PHASES, phase_from_state
 from core.preprocess import (DEFAULT_GRID, Grid, InputConfig, measured_mask, model_input, normalise, resample_batch,
                              standardise)
+from core.resolution import to_grid_resolution
 from core.spectrum import Spectrum, SpectrumReadError
 
 SPLITS = {"train": 0, "val": 1, "test": 2}
@@ -243,7 +244,8 @@ def build_dataset(spectra: str | Path | list, structures: str | Path | list, gri
     if not items:
         raise DatasetError(f"{', '.join(map(str, spectra_list))}: no labelled spectra ({report.files} files read)")
     rows = [r for _, r in items]
-    X = normalise(resample_batch([r.x for r in rows], [r.a for r in rows], grid))
+    X = normalise(resample_batch([r.x for r in rows], [to_grid_resolution(r.x, r.a, r.spectrum.meta, grid.step)[0]
+                                                       for r in rows], grid))
     Y = np.asarray([r.labels for r in rows], dtype=np.uint8)
     phases = [r.phase for r in rows]
     report.labelled = len(rows)

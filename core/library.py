@@ -23,6 +23,7 @@ from core.h5file import atomic_h5, read_strings, write_common
 from core.dataset import BuildReport, Dataset, iter_labelled, load_dataset, load_structures
 from core.groups import GROUP_NAMES
 from core.preprocess import DEFAULT_GRID, Grid, normalise, resample_batch
+from core.resolution import to_grid_resolution
 
 FORMAT = "irgroups-library"
 FORMAT_VERSION = 1
@@ -136,7 +137,7 @@ def build_library(sources: Sequence[str | Path], structures: Sequence[str | Path
         xs, ys, labels, names, cas, files, idents, phases = [], [], [], [], [], [], [], []
         for r in iter_labelled(src, table, report, gas_only=False, check_formula=check_formula, progress=progress):
             xs.append(r.x)
-            ys.append(r.a)
+            ys.append(to_grid_resolution(r.x, r.a, r.spectrum.meta, grid.step)[0])
             labels.append(r.labels)
             names.append(r.row["name"] or r.spectrum.title)
             cas.append(_cas_of(r.row["cas"], r.base))

@@ -20,6 +20,7 @@ import numpy as np
 from core.io import read_spectra
 from core.library import Library
 from core.preprocess import Grid, coverage, normalise, resample_batch, standardise
+from core.resolution import to_grid_resolution
 from core.spectrum import Spectrum, SpectrumReadError
 
 SMOOTH_SIGMA = 1.0  # grid points
@@ -148,7 +149,8 @@ class Match:
 
 
 def _check(s: Spectrum, grid: Grid) -> tuple[np.ndarray, np.ndarray]:
-    """Standardised (x, absorbance) of a spectrum fit to compare, else SpectrumReadError."""
+    """Standardised (x, absorbance at the grid's resolution) of a spectrum fit to compare, else
+    SpectrumReadError."""
     if not s.is_infrared:
         raise SpectrumReadError(s.source, f"not an infrared spectrum ({s.kind}); the library holds IR spectra")
     if s.meta.get("PEAKTABLE"):
@@ -158,7 +160,7 @@ def _check(s: Spectrum, grid: Grid) -> tuple[np.ndarray, np.ndarray]:
     if cov < MIN_COVERAGE:
         raise SpectrumReadError(s.source, f"range {x[0]:.0f}-{x[-1]:.0f} cm-1 covers only {cov:.0%} of "
                                           f"the library's {grid.start:.0f}-{grid.stop:.0f} cm-1")
-    return x, a
+    return x, to_grid_resolution(x, a, s.meta, grid.step)[0]
 
 
 def _hit(lib: Library, rank: int, index: int, score: float) -> Hit:
