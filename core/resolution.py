@@ -18,6 +18,7 @@ from scipy.ndimage import gaussian_filter1d
 FINEST_KEPT = 1.0  # cm-1: spectra at this resolution or coarser are not smoothed
 BAND_STEPS = 2.0  # smoothed band widths (FWHM) in grid steps
 _FWHM_PER_SIGMA = 2.0 * np.sqrt(2.0 * np.log(2.0))
+_MAX_EVEN_POINTS = 400_000  # an uneven axis is smoothed on at most this many even points
 _NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
 
@@ -39,15 +40,24 @@ def resolution(x: np.ndarray, meta: dict[str, str]) -> float:
 
 def to_grid_resolution(x: np.ndarray, a: np.ndarray, meta: dict[str, str], step: float
                        ) -> tuple[np.ndarray, float | None]:
-    """(absorbance, Gaussian FWHM applied in cm-1 or None) for ascending x: spectra finer than
-    `FINEST_KEPT` smoothed so their band widths reach two grid steps, all others unchanged."""
+    """(absorbance at the points x, Gaussian FWHM applied in cm-1 or None) for ascending x:
+    spectra finer than `FINEST_KEPT` smoothed so their band widths reach two grid steps, all
+    others unchanged. An unevenly spaced axis (e.g. converted from micrometres) is smoothed on an
+    even one at its finest spacing and read back at its own points."""
     res = resolution(x, meta)
     band = BAND_STEPS * step
     if res >= min(FINEST_KEPT, band) or len(x) < 3:
         return a, None
     fwhm = float(np.sqrt(band ** 2 - res ** 2))
-    sigma_points = fwhm / _FWHM_PER_SIGMA / float(np.median(np.diff(x)))
-    return gaussian_filter1d(np.asarray(a, dtype=float), sigma_points, mode="nearest"), fwhm
+    gaps = np.diff(x)
+    spacing = float(np.median(gaps))
+    a = np.asarray(a, dtype=float)
+    if gaps.max() - gaps.min() <= 0.01 * spacing:  # evenly spaced
+        return gaussian_filter1d(a, fwhm / _FWHM_PER_SIGMA / spacing, mode="nearest"), fwhm
+    spacing = max(float(gaps[gaps > 0].min()), (x[-1] - x[0]) / _MAX_EVEN_POINTS)
+    even = np.arange(x[0], x[-1] + spacing / 2, spacing)
+    smoothed = gaussian_filter1d(np.interp(even, x, a), fwhm / _FWHM_PER_SIGMA / spacing, mode="nearest")
+    return np.interp(x, even, smoothed), fwhm
 
 
 def smoothing_note(res: float, fwhm: float) -> str:

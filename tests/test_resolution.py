@@ -75,3 +75,20 @@ def test_a_high_resolution_copy_classifies_like_the_original_and_says_it_was_smo
     monkeypatch.setattr(resolution_module, "FINEST_KEPT", 0.0)  # the same copy without smoothing
     (aliased,) = classify_spectra([fine], bundle)
     assert smoothed_gap < 0.1 < np.abs(aliased.model_input - base.model_input).max()
+
+
+def test_an_uneven_axis_is_smoothed_like_the_same_spectrum_on_an_even_one():
+    """A high-resolution spectrum on a micrometre axis (uneven in cm-1) gets the same smoothing."""
+    x = np.arange(600.0, 4000.0, 0.1)
+    envelope = np.exp(-0.5 * ((x - 1720) / 12) ** 2) + 0.6 * np.exp(-0.5 * ((x - 2950) / 25) ** 2)
+    a = fine_lines(x, envelope)
+    wavelength = np.linspace(1e4 / 4000.0, 1e4 / 600.0, 60_000)  # 0.03-1.4 cm-1 apart in wavenumber
+    xu = np.sort(1e4 / wavelength)
+    au = np.interp(xu, x, a)
+    meta = {"RESOLUTION": "0.2"}
+    even, _ = to_grid_resolution(x, a, meta, DEFAULT_GRID.step)
+    uneven, fwhm = to_grid_resolution(xu, au, meta, DEFAULT_GRID.step)
+    assert fwhm is not None
+    grid_even = normalise(resample_batch([x], [even], DEFAULT_GRID))[0]
+    grid_uneven = normalise(resample_batch([xu], [uneven], DEFAULT_GRID))[0]
+    assert np.abs(grid_even - grid_uneven).max() < 0.05
