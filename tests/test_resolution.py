@@ -20,10 +20,13 @@ def test_stated_resolution_reads_the_number(text, value):
     assert stated_resolution({"RESOLUTION": text} if text else {}) == value
 
 
-def test_resolution_falls_back_to_twice_the_point_spacing():
+def test_resolution_is_the_stated_one_but_never_finer_than_the_points_carry():
     x = np.arange(500.0, 4000.0, 0.25)
     assert resolution(x, {}) == pytest.approx(0.5)
     assert resolution(x, {"RESOLUTION": "4"}) == 4.0
+    coarse = np.arange(500.0, 4000.0, 2.0)
+    assert resolution(coarse, {"RESOLUTION": "0.5"}) == pytest.approx(4.0)
+    assert to_grid_resolution(coarse, np.ones(coarse.size), {"RESOLUTION": "0.5"}, DEFAULT_GRID.step)[1] is None
 
 
 @pytest.mark.parametrize("spacing,meta", [(1.93, {}), (4.0, {}), (0.96, {"RESOLUTION": "2"}),
