@@ -103,7 +103,7 @@ def classify_spectra(spectra: list[Spectrum], bundle: ModelBundle, phase: str = 
             try:
                 x, a = standardise(model_view(s))
                 p.error, p.warnings = check_spectrum(s, x, bundle)
-                a, fwhm = to_grid_resolution(x, a, s.meta, bundle.grid.step)
+                a, fwhm = to_grid_resolution(x, a, s.meta, bundle.grid.step) if p.error is None else (a, None)
                 if fwhm is not None:
                     p.warnings.append(smoothing_note(resolution(x, s.meta), fwhm))
             except SpectrumReadError as exc:

@@ -50,6 +50,8 @@ def to_grid_resolution(x: np.ndarray, a: np.ndarray, meta: dict[str, str], step:
     fwhm = float(np.sqrt(band ** 2 - res ** 2))
     gaps = np.diff(x)
     spacing = float(np.median(gaps))
+    if spacing <= 0:  # a degenerate axis: nothing to smooth over
+        return a, None
     a = np.asarray(a, dtype=float)
     if gaps.max() - gaps.min() <= 0.01 * spacing:  # evenly spaced
         return gaussian_filter1d(a, fwhm / _FWHM_PER_SIGMA / spacing, mode="nearest"), fwhm

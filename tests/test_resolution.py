@@ -95,3 +95,10 @@ def test_an_uneven_axis_is_smoothed_like_the_same_spectrum_on_an_even_one():
     grid_even = normalise(resample_batch([x], [even], DEFAULT_GRID))[0]
     grid_uneven = normalise(resample_batch([xu], [uneven], DEFAULT_GRID))[0]
     assert np.abs(grid_even - grid_uneven).max() < 0.05
+
+
+def test_a_degenerate_axis_is_left_alone():
+    x = np.full(10, 1000.0)
+    a = np.arange(10.0)
+    out, fwhm = to_grid_resolution(x, a, {}, DEFAULT_GRID.step)
+    assert fwhm is None and out is a
