@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from scipy.ndimage import gaussian_filter1d
 
 FINEST_KEPT = 1.0  # cm-1: spectra at this resolution or coarser are not smoothed
 BAND_STEPS = 2.0  # smoothed band widths (FWHM) in grid steps
@@ -52,6 +51,8 @@ def to_grid_resolution(x: np.ndarray, a: np.ndarray, meta: dict[str, str], step:
     spacing = float(np.median(gaps))
     if spacing <= 0:  # a degenerate axis: nothing to smooth over
         return a, None
+    from scipy.ndimage import gaussian_filter1d  # on use: most spectra never need it (85 ms to import)
+
     a = np.asarray(a, dtype=float)
     if gaps.max() - gaps.min() <= 0.01 * spacing:  # evenly spaced
         return gaussian_filter1d(a, fwhm / _FWHM_PER_SIGMA / spacing, mode="nearest"), fwhm
