@@ -91,15 +91,16 @@ def main() -> None:
             save_dataset(ds, dataset)
             print(f"dataset build (read {report.files} files, {report.labelled} labelled, write HDF5): "
                   f"{time.perf_counter() - t0:.1f} s")
-        runs: dict[int, list[tuple[float, float]]] = {1: [], args.members: []}
+        sizes = (1, args.members)
+        runs: list[list[tuple[float, float]]] = [[], []]
         for _ in range(max(1, args.repeats)):
-            for members in runs:
-                runs[members].append(child_run(members, 3, dataset, args))
-        (w1, c1), (wm, cm) = (np.median(np.array(runs[k]), axis=0) for k in runs)
-        print(f"3 epochs, separate processes incl. start-up (median of {len(runs[1])}): 1 member {w1:.1f} s wall "
+            for size, out in zip(sizes, runs):
+                out.append(child_run(size, 3, dataset, args))
+        (w1, c1), (wm, cm) = (np.median(np.array(r), axis=0) for r in runs)
+        print(f"3 epochs, separate processes incl. start-up (median of {len(runs[0])}): 1 member {w1:.1f} s wall "
               f"({c1:.1f} s CPU), {args.members} members {wm:.1f} s wall ({cm:.1f} s CPU); ratio {wm / w1:.2f} wall, "
-              f"{cm / c1:.2f} CPU (target <= 2); walls: 1 member {[round(r[0], 1) for r in runs[1]]}, "
-              f"{args.members} members {[round(r[0], 1) for r in runs[args.members]]}")
+              f"{cm / c1:.2f} CPU (target <= 2); walls: 1 member {[round(r[0], 1) for r in runs[0]]}, "
+              f"{args.members} members {[round(r[0], 1) for r in runs[1]]}")
         if not args.skip_early_stop:
             print(f"{args.members} members to early stop (target <= 90 s on 2 cores):")
             train(args.members, None, dataset, args.recipe, args.threads)
