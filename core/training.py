@@ -60,7 +60,8 @@ class TrainConfig:
 
 @dataclass
 class TrainEvent:
-    """Progress report sent to the callback after every batch ('batch') and epoch ('epoch').
+    """Progress report sent to the callback after every batch ('batch', counted and sent by the
+    first group of members, from its thread) and epoch ('epoch').
 
     All members train together, so one event covers the members still training (`active` of
     `members`): losses and validation metrics are their means, `best_epoch` the latest of
@@ -154,7 +155,8 @@ class _Member:
 
 class EnsembleTrainer:
     """Trains one member per seed in stacked networks (`StackedIRCNN`), one group of members
-    per thread (`core.member_groups`): member i is initialised as `IRCNN` after
+    per thread (`core.member_groups`; a group runs a whole epoch in its thread, and the groups
+    meet only for validation): member i is initialised as `IRCNN` after
     `torch.manual_seed(seeds[i])` and draws its data order and augmentation from its own
     generator seeded with seeds[i]; the loss is the sum of the members' losses, so each
     member's gradients are its own. A member whose validation loss has not improved for
@@ -213,12 +215,10 @@ class EnsembleTrainer:
         cancelled = False
         pool = ThreadPoolExecutor(max_workers=max(1, cfg.threads), thread_name_prefix="train-group")
 
-        def each_group(fn: Callable[..., torch.Tensor], *per_group: list) -> torch.Tensor:
-            """fn(group, *its items of per_group) for every group (in the pool when there are
-            several), concatenated along the members."""
+        def each_group(fn: Callable, *per_group) -> list:
+            """[fn(group, *its items of per_group) for every group], in the pool when there are several."""
             pairs = list(zip(groups, *per_group))
-            outs = list(pool.map(lambda a: fn(*a), pairs)) if len(pairs) > 1 else [fn(*pairs[0])]
-            return torch.cat(outs)
+            return list(pool.map(lambda a: fn(*a), pairs)) if len(pairs) > 1 else [fn(*pairs[0])]
 
         def step(g: MemberGroup, order: torch.Tensor, b: int) -> torch.Tensor:
             idx = order[:, b * cfg.batch_size:(b + 1) * cfg.batch_size]  # (members, batch)
@@ -229,6 +229,24 @@ class EnsembleTrainer:
             g.opt.step()
             return losses.detach()
 
+        def train_epoch(g: MemberGroup, order: torch.Tensor, k: int) -> tuple[torch.Tensor, bool]:
+            """Group k's steps of one epoch, without waiting for the other groups between steps:
+            each member's summed training loss, and whether training was stopped. Group 0
+            reports progress (the mean of every group's latest batch losses)."""
+            totals = torch.zeros(len(g.slots), dtype=torch.float64)
+            for b in range(n_batches):
+                if self._stop.is_set():
+                    return totals, True
+                latest[k] = step(g, order, b)
+                totals += latest[k].double() * min(cfg.batch_size, len(xt) - b * cfg.batch_size)
+                if k == 0 and self.callback:
+                    per_batch = (time.perf_counter() - te) / (b + 1)
+                    self._emit(TrainEvent("batch", self.seeds[0], epoch, b + 1, n_batches,
+                                          float(torch.cat([x for x in latest if x is not None]).mean()),
+                                          elapsed=time.perf_counter() - t0, eta=per_batch * (n_batches - b - 1),
+                                          members=len(members), active=len(slots)))
+            return totals, False
+
         try:
             for epoch in range(1, cfg.max_epochs + 1):
                 te = time.perf_counter()
@@ -238,22 +256,13 @@ class EnsembleTrainer:
                 orders = [torch.stack([torch.randperm(len(xt), generator=members[i].gen) for i in g.slots])
                           for g in groups]
                 slots = [i for g in groups for i in g.slots]
-                totals = torch.zeros(len(slots), dtype=torch.float64)
-                for b in range(n_batches):
-                    if self._stop.is_set():
-                        cancelled = True
-                        break
-                    batch_losses = each_group(lambda g, order: step(g, order, b), orders)
-                    totals += batch_losses.double() * min(cfg.batch_size, len(xt) - b * cfg.batch_size)
-                    if self.callback:
-                        per_batch = (time.perf_counter() - te) / (b + 1)
-                        self._emit(TrainEvent("batch", self.seeds[0], epoch, b + 1, n_batches,
-                                              float(batch_losses.mean()), elapsed=time.perf_counter() - t0,
-                                              eta=per_batch * (n_batches - b - 1), members=len(members),
-                                              active=len(slots)))
-                if cancelled:
+                latest: list[torch.Tensor | None] = [None] * len(groups)
+                outs = each_group(train_epoch, orders, range(len(groups)))
+                if any(stopped for _, stopped in outs):
+                    cancelled = True
                     break
-                logits = each_group(lambda g: stacked_logits(g.net, xv))
+                totals = torch.cat([t for t, _ in outs])
+                logits = torch.cat(each_group(lambda g: stacked_logits(g.net, xv)))
                 val_losses = member_bce(logits, yv.expand(len(slots), *yv.shape), w_pos, w_neg)
                 prob = torch.sigmoid(logits).numpy()
                 where = [(g, j) for g in groups for j in range(len(g.slots))]  # group and slot there of slots[k]

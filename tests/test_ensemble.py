@@ -227,6 +227,26 @@ def test_stop_keeps_every_members_best(tiny):
     assert isinstance(hooked[0], EnsembleTrainer)
 
 
+def test_a_stop_mid_epoch_reaches_both_group_threads(tiny):
+    """Two groups run their epochs in two threads; group 0 sends the batch events. A stop in the
+    middle of epoch 2 ends both groups' epochs: every member keeps its epoch-1 best."""
+    batches = []
+
+    def cb(e):
+        if e.kind == "batch":
+            batches.append((e.epoch, e.batch, e.n_batches, e.active, e.train_loss))
+            if e.epoch == 2 and e.batch == 2:
+                trainer.stop()
+
+    trainer = EnsembleTrainer(tiny, [0, 1, 2, 3], TrainConfig(max_epochs=50, patience=50, batch_size=16, threads=2),
+                              callback=cb)
+    results = trainer.run()
+    assert all(r.cancelled and len(r.history) == 1 and r.best_epoch == 1 for r in results)
+    n = batches[0][2]
+    assert [b[:2] for b in batches] == [(1, i) for i in range(1, n + 1)] + [(2, 1), (2, 2)]
+    assert all(b[3] == 4 and np.isfinite(b[4]) and b[4] > 0 for b in batches)
+
+
 # ---------------------------------------------------------------- inference and model files
 def test_bundle_and_explainer_use_one_pass_equal_to_the_members(small_bundle, small_dataset):
     x = small_dataset.spectra[:7]
