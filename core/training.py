@@ -232,19 +232,24 @@ class EnsembleTrainer:
         def train_epoch(g: MemberGroup, order: torch.Tensor, k: int) -> tuple[torch.Tensor, bool]:
             """Group k's steps of one epoch, without waiting for the other groups between steps:
             each member's summed training loss, and whether training was stopped. Group 0
-            reports progress (the mean of every group's latest batch losses)."""
+            reports progress (the mean of every group's latest batch losses). An error in one
+            group stops the others at their next step, so it is raised without waiting for them."""
             totals = torch.zeros(len(g.slots), dtype=torch.float64)
-            for b in range(n_batches):
-                if self._stop.is_set():
-                    return totals, True
-                latest[k] = step(g, order, b)
-                totals += latest[k].double() * min(cfg.batch_size, len(xt) - b * cfg.batch_size)
-                if k == 0 and self.callback:
-                    per_batch = (time.perf_counter() - te) / (b + 1)
-                    self._emit(TrainEvent("batch", self.seeds[0], epoch, b + 1, n_batches,
-                                          float(torch.cat([x for x in latest if x is not None]).mean()),
-                                          elapsed=time.perf_counter() - t0, eta=per_batch * (n_batches - b - 1),
-                                          members=len(members), active=len(slots)))
+            try:
+                for b in range(n_batches):
+                    if self._stop.is_set():
+                        return totals, True
+                    latest[k] = step(g, order, b)
+                    totals += latest[k].double() * min(cfg.batch_size, len(xt) - b * cfg.batch_size)
+                    if k == 0 and self.callback:
+                        per_batch = (time.perf_counter() - te) / (b + 1)
+                        self._emit(TrainEvent("batch", self.seeds[0], epoch, b + 1, n_batches,
+                                              float(torch.cat([x for x in latest if x is not None]).mean()),
+                                              elapsed=time.perf_counter() - t0, eta=per_batch * (n_batches - b - 1),
+                                              members=len(members), active=len(slots)))
+            except BaseException:
+                self._stop.set()
+                raise
             return totals, False
 
         try:

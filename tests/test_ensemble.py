@@ -247,6 +247,19 @@ def test_a_stop_mid_epoch_reaches_both_group_threads(tiny):
     assert all(b[3] == 4 and np.isfinite(b[4]) and b[4] > 0 for b in batches)
 
 
+def test_an_error_in_one_group_stops_the_other(tiny):
+    """A failing progress callback (group 0's thread) ends the run with its error and stops the
+    other group instead of letting it finish its epoch."""
+    def cb(e):
+        if e.kind == "batch" and e.batch == 2:
+            raise RuntimeError("progress sink closed")
+
+    trainer = EnsembleTrainer(tiny, [0, 1, 2, 3], TrainConfig(max_epochs=5, batch_size=16, threads=2), callback=cb)
+    with pytest.raises(RuntimeError, match="progress sink closed"):
+        trainer.run()
+    assert trainer.stopping
+
+
 # ---------------------------------------------------------------- inference and model files
 def test_bundle_and_explainer_use_one_pass_equal_to_the_members(small_bundle, small_dataset):
     x = small_dataset.spectra[:7]
