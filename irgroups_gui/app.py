@@ -7,9 +7,9 @@ import sys
 
 def self_test(model: str | None) -> int:
     """Headless check for installed bundles: load the model, classify the samples, print."""
-    from core.bundle import load_bundle
-    from core.classify import classify_files
-    from core.resources import default_model_path, sample_files
+    from core.nn.bundle import load_bundle
+    from core.predict.classify import classify_files
+    from core.data.resources import default_model_path, sample_files
 
     bundle = load_bundle(model or default_model_path())
     samples = sample_files()
@@ -73,7 +73,7 @@ def _render_figure(app, files: list[str], out: str, model: str | None, scratch: 
     window = MainWindow(model_path=model, settings=QSettings(f"{scratch}/settings.ini", QSettings.Format.IniFormat))
     window.resize(1500, 900)
     window.show()
-    window.add_paths(files)
+    window.loader.add_paths(files)
     s = window.session
     end = time.monotonic() + timeout_s
 
@@ -81,7 +81,7 @@ def _render_figure(app, files: list[str], out: str, model: str | None, scratch: 
         app.processEvents()
         if "Could not load model" in window.statusBar().currentMessage():
             return False
-        return time.monotonic() < end and (s.bundle is None or not s.entries or window._classifying
+        return time.monotonic() < end and (s.bundle is None or not s.entries or window.loader.classifying
                                            or any(e.prediction is None for e in s.entries))
 
     while waiting():
@@ -100,7 +100,7 @@ def _render_figure(app, files: list[str], out: str, model: str | None, scratch: 
         s.selection.update(entry=ok[0], overlay=tuple(ok))
         for _ in range(5):
             app.processEvents()
-        reason = window.export_figure(out)
+        reason = window.exports.figure(out)
     window.close()
     return reason
 
@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         QTimer.singleShot(0, lambda: print("window visible", flush=True))
         window.session.model_changed.connect(lambda: (print("model ready", flush=True), window.close()))
     if args.files:
-        window.add_paths(args.files)
+        window.loader.add_paths(args.files)
     return app.exec()
 
 

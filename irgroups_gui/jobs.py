@@ -9,9 +9,9 @@ import numpy as np
 
 def load_model(path: str | None = None):
     """(bundle, explainer, patterns) for a model folder, or the bundled default model."""
-    from core.bundle import load_bundle
-    from core.patterns import load_patterns
-    from core.resources import model_path
+    from core.nn.bundle import load_bundle
+    from core.explain.patterns import load_patterns
+    from core.data.resources import model_path
 
     target = model_path(path)
     bundle = load_bundle(target)
@@ -20,14 +20,14 @@ def load_model(path: str | None = None):
 
 def explainer_for(bundle):
     """The Explainer of a bundle (stacks the members' dense weights; off the GUI thread)."""
-    from core.explain import Explainer
+    from core.explain.evidence import Explainer
 
     return Explainer(bundle)
 
 
 def classify_paths(paths: list[str], bundle, chunk: int, progress: Callable[[tuple[int, list]], None]) -> int:
     """Classify files in chunks, reporting (start index, predictions) after each chunk."""
-    from core.classify import classify_in_chunks
+    from core.predict.classify import classify_in_chunks
 
     for done in classify_in_chunks(paths, bundle, chunk):
         progress(done)
@@ -36,7 +36,7 @@ def classify_paths(paths: list[str], bundle, chunk: int, progress: Callable[[tup
 
 def library_search(library, spectrum, top: int):
     """The Match (hits, k-NN vote, novelty caution) of one spectrum in a reference library."""
-    from core.search import search_spectra
+    from core.library.search import search_spectra
 
     return search_spectra([spectrum], library, top=top)[0]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 
 def is_default(bundle) -> bool:
-    from core.resources import default_model_path
+    from core.data.resources import default_model_path
 
     return bool(bundle.path) and Path(bundle.path).resolve() == default_model_path().resolve()
 

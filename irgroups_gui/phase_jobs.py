@@ -4,16 +4,16 @@ from __future__ import annotations
 
 def reclassify(path: str, spectrum, bundle, phase: str):
     """The Prediction for one spectrum (re-read from `path` when not given) with phase
-    'auto' or one of core.phase.PHASES."""
-    from core.classify import classify_spectra
-    from core.io import read_spectra
-    from core.spectrum import SpectrumReadError
+    'auto' or one of core.spectra.phase.PHASES."""
+    from core.predict.classify import classify_spectra
+    from core.readers.io import read_spectra
+    from core.spectra.spectrum import SpectrumReadError
 
     if spectrum is None:
         try:
             spectrum = read_spectra(path)[0]
         except SpectrumReadError as exc:
-            from core.classify import Prediction
+            from core.predict.classify import Prediction
 
             return Prediction(source=path, error=exc.problem)
     return classify_spectra([spectrum], bundle, phase=phase)[0]

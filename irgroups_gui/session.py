@@ -13,10 +13,10 @@ from irgroups_gui.jobs import explanation_terms
 from irgroups_gui.selection import Selection
 
 if TYPE_CHECKING:  # torch-backed types: imported by the loader thread, not at start-up
-    from core.bundle import ModelBundle
-    from core.classify import Prediction
-    from core.explain import Explainer
-    from core.patterns import PatternSet
+    from core.nn.bundle import ModelBundle
+    from core.predict.classify import Prediction
+    from core.explain.evidence import Explainer
+    from core.explain.patterns import PatternSet
 
 
 JobRunner = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[str], None]], None]

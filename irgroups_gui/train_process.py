@@ -78,11 +78,11 @@ class TrainingProcess:
 def _child(dataset_path: str, recipe: str, overrides: dict, seeds: int, q, stop, out: str) -> None:
     """The training process: train, save the model to `out`, report through `q`."""
     try:
-        from core.bundle import save_bundle
-        from core.dataset import load_dataset
-        from core.evaluation import train_bundle
-        from core.patterns import save_patterns
-        from core.training import TrainConfig
+        from core.nn.bundle import save_bundle
+        from core.data.dataset import load_dataset
+        from core.evaluation.pipeline import train_bundle
+        from core.explain.patterns import save_patterns
+        from core.nn.training import TrainConfig
 
         ds = load_dataset(dataset_path)
         config = TrainConfig.recipe(recipe, **overrides)
@@ -141,7 +141,7 @@ def check_child_process(timeout: float = 120.0) -> str:
 def _ping(q) -> None:
     import torch
 
-    import core.evaluation  # noqa: F401  (what a training child imports)
+    import core.evaluation.pipeline  # noqa: F401  (what a training child imports)
 
     q.put(f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
           f"OMP_WAIT_POLICY {os.environ.get('OMP_WAIT_POLICY', 'unset')}")
@@ -149,10 +149,10 @@ def _ping(q) -> None:
 
 def _load_result(folder: Path, payload: dict):
     """The TrainedModel from the child's saved model folder and its report."""
-    from core.bundle import load_bundle
-    from core.evaluation import TrainedModel
-    from core.patterns import load_patterns
-    from core.training import TrainResult
+    from core.nn.bundle import load_bundle
+    from core.evaluation.pipeline import TrainedModel
+    from core.explain.patterns import load_patterns
+    from core.nn.training import TrainResult
 
     bundle = load_bundle(folder)
     bundle.path = ""  # the temporary folder goes away; saving writes a new one

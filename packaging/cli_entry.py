@@ -1,7 +1,7 @@
 """PyInstaller entry point of the `irgroups` command line."""
 import sys
 
-from core.cli import main
+from core.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -31,9 +31,9 @@ def jcamp(data_lines: str, npoints: int, firstx: float, lastx: float, extra: str
 
 def synthetic_dataset(n: int = 400, seed: int = 0):
     """Spectra with Gaussian bands at each group's textbook positions: learnable in seconds."""
-    from core.dataset import Dataset, random_split
-    from core.groups import GROUPS, GROUP_NAMES
-    from core.preprocess import DEFAULT_GRID, normalise
+    from core.data.dataset import Dataset, random_split
+    from core.data.groups import GROUP_NAMES, GROUPS
+    from core.spectra.preprocess import DEFAULT_GRID, normalise
 
     rng = np.random.default_rng(seed)
     x = DEFAULT_GRID.x
@@ -56,8 +56,8 @@ def small_dataset():
 
 @pytest.fixture(scope="session")
 def small_bundle(small_dataset):
-    from core.bundle import make_bundle
-    from core.training import TrainConfig, train_ensemble
+    from core.nn.bundle import make_bundle
+    from core.nn.training import TrainConfig, train_ensemble
 
     results = train_ensemble(small_dataset, [0, 1], TrainConfig(max_epochs=8, patience=3, batch_size=16))
     return make_bundle(results, small_dataset, {"recipe": "test"})

@@ -10,8 +10,8 @@ from conftest import jcamp
 
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory, small_bundle, small_dataset):
-    from core.bundle import save_bundle
-    from core.patterns import compute_patterns, save_patterns
+    from core.nn.bundle import save_bundle
+    from core.explain.patterns import compute_patterns, save_patterns
 
     path = save_bundle(small_bundle, tmp_path_factory.mktemp("model") / "m")
     save_patterns(compute_patterns(small_bundle, small_dataset.spectra, small_dataset.ids, k=20), path)

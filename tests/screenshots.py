@@ -41,9 +41,9 @@ def wait(app, cond, timeout: float = 60) -> None:
 
 def classified_nitrile(app, w) -> None:
     """Open the samples, select acetonitrile, the nitriles group, a cell and a wavenumber."""
-    from core.groups import group_index
+    from core.data.groups import group_index
 
-    w.open_samples()
+    w.loader.open_samples()
     wait(app, lambda: w.session.entries and all(e.prediction is not None for e in w.session.entries))
     names = [e.path for e in w.session.entries]
     w.files.setCurrentRow(next(i for i, p in enumerate(names) if p.endswith("75-05-8.jdx")))
@@ -102,18 +102,18 @@ def main(out: Path) -> None:
 
     names = [e.path for e in w.session.entries]
     w.files.setCurrentRow(next(i for i, p in enumerate(names) if p.endswith("75-05-8.jdx")))
-    w.form_box.setCurrentIndex(1)
-    w.y_box.setCurrentIndex(2)
-    w.micro_box.setChecked(True)
-    w.peaks_box.setChecked(True)
+    w.view_bar.form_box.setCurrentIndex(1)
+    w.view_bar.y_box.setCurrentIndex(2)
+    w.view_bar.micro_box.setChecked(True)
+    w.view_bar.peaks_box.setChecked(True)
     w.session.selection.update(region=(2250.0, 2250.0), member=2)
     w.plots.member.setValue(3)
     pump(app)
     w.grab().save(str(out / "2c_transmittance_micrometres_peaks_member3.png"))
-    for box, value in ((w.form_box, 0), (w.y_box, 0)):
+    for box, value in ((w.view_bar.form_box, 0), (w.view_bar.y_box, 0)):
         box.setCurrentIndex(value)
-    w.micro_box.setChecked(False)
-    w.peaks_box.setChecked(False)
+    w.view_bar.micro_box.setChecked(False)
+    w.view_bar.peaks_box.setChecked(False)
     w.plots.member.setValue(1)
 
     app.setPalette(theme.dark_palette())
@@ -135,20 +135,20 @@ def main(out: Path) -> None:
     (bad / "truncated.jdx").write_text("##TITLE=cut\n##JCAMP-DX=4.24\n##XYDATA=(X++(Y..Y))\n500 1 2 3\n")
     (bad / "narrow.csv").write_text("\n".join(f"{x},{0.1 + (x % 40) / 100}" for x in range(1000, 1200, 4)))
     w.session.clear()
-    w.add_paths([str(bad)])
+    w.loader.add_paths([str(bad)])
     wait(app, lambda: all(e.prediction is not None for e in w.session.entries))
     w.files.setCurrentRow(0)
     pump(app)
     w.grab().save(str(out / "4_errors.png"))
 
     from conftest import synthetic_dataset
-    from core.dataset import save_dataset
+    from core.data.dataset import save_dataset
 
     dataset = Path(os.environ.get("IRGROUPS_SCREENSHOT_DATASET", tmp / "nist.h5"))
     if not dataset.is_file():
         shared = ROOT.parent / "shared" / "data" / "nist_gas_ir"
         if (shared / "spectra.zip").exists():
-            from core.dataset import build_dataset
+            from core.data.dataset import build_dataset
 
             ds, _ = build_dataset(shared / "spectra.zip", shared / "structures.csv")
         else:

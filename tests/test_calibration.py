@@ -1,7 +1,7 @@
 """Calibration (Platt per group with phase offsets), ECE, and gas/condensed phase inference."""
 import numpy as np
 
-from core.calibration import Calibration, expected_calibration_error, fit_calibration, reliability_curve
+from core.nn.calibration import Calibration, expected_calibration_error, fit_calibration, reliability_curve
 
 
 def _overconfident(n=4000, seed=0):
@@ -45,7 +45,7 @@ def test_ece_and_reliability_curve_on_known_cases():
 
 
 def test_phase_inference_separates_narrow_from_broad_bands():
-    from core.phase_infer import PhaseInference, fit_phase_inference
+    from core.spectra.phase_infer import PhaseInference, fit_phase_inference
 
     rng = np.random.default_rng(0)
     x = np.linspace(500, 4000, 850)

@@ -5,8 +5,8 @@ import pytest
 import torch
 from torch import nn
 
-from core.channels_last import encode_channels_last
-from core.model import ModelConfig, build_encoder
+from core.nn.channels_last import encode_channels_last
+from core.nn.model import ModelConfig, build_encoder
 
 
 def _encoders(members: int) -> tuple[nn.Sequential, nn.Sequential]:

@@ -4,14 +4,14 @@ import json
 import pytest
 
 from conftest import jcamp
-from core.cli import main
-from core.resources import sample_files
+from core.cli.main import main
+from core.data.resources import sample_files
 from test_dataset import _make_inputs
 
 
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory, small_dataset):
-    from core.dataset import save_dataset
+    from core.data.dataset import save_dataset
 
     d = tmp_path_factory.mktemp("cli")
     save_dataset(small_dataset, d / "small.h5")
@@ -21,8 +21,8 @@ def model_dir(tmp_path_factory, small_dataset):
 
 
 def test_train_writes_a_loadable_model_with_patterns(model_dir, capsys):
-    from core.bundle import load_bundle
-    from core.patterns import load_patterns
+    from core.nn.bundle import load_bundle
+    from core.explain.patterns import load_patterns
 
     b = load_bundle(model_dir / "model")
     assert len(b.members) == 2 and b.record["recipe"] == "phase-aware" and b.calibration is not None

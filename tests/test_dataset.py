@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from conftest import GAS_CSV, GAS_ZIP, jcamp, need_shared
-from core.dataset import DatasetError, build_dataset, load_dataset, random_split, save_dataset
+from core.data.dataset import DatasetError, build_dataset, load_dataset, random_split, save_dataset
 
 
 def _make_inputs(tmp_path):
@@ -86,7 +86,7 @@ def test_nist_gas_build():
 
 
 def test_grouped_split_keeps_compounds_together_and_sources_stable():
-    from core.dataset import grouped_split
+    from core.data.dataset import grouped_split
 
     keys = [f"k{i}" for i in range(200)]
     np.testing.assert_array_equal(grouped_split(keys, ["gas"] * 200, 5), random_split(200, 5))
@@ -99,7 +99,7 @@ def test_grouped_split_keeps_compounds_together_and_sources_stable():
 
 
 def test_multi_source_build_records_phases(tmp_path):
-    from core.dataset import build_dataset
+    from core.data.dataset import build_dataset
 
     spectra, csv = _make_inputs(tmp_path)
     cond = tmp_path / "cond"
@@ -136,6 +136,6 @@ def test_multi_source_build_records_phases(tmp_path):
     ("SOLUTION (10% CCl4 FOR 5000-1330, 10% CS2 FOR 1330-625 CM^-^1)", "solution"),
     ("SOLUTION (7% IN CHCl3)", "solution"), ("ATR (diamond)", "atr"), ("", "unknown"), ("SOLID", "unknown")])
 def test_phase_from_state(state, phase):
-    from core.phase import phase_from_state
+    from core.spectra.phase import phase_from_state
 
     assert phase_from_state(state) == phase

@@ -8,15 +8,14 @@ import pytest
 import torch
 from safetensors import safe_open
 
-from core.bundle import load_bundle, save_bundle
-from core.dataset import Dataset
-from core.explain import Explainer
-from core.augment import ShiftedRows, augment_batch, augment_members, draw_members
-from core.model import IRCNN, ModelConfig
-from core.resources import default_model_path
-from core.stacked import StackedIRCNN
-from core.training import (EnsembleTrainer, TrainConfig, Trainer, class_weights,
-                           predict_logits, train_ensemble, weighted_bce)
+from core.nn.bundle import load_bundle, save_bundle
+from core.data.dataset import Dataset
+from core.explain.evidence import Explainer
+from core.data.augment import ShiftedRows, augment_batch, augment_members, draw_members
+from core.nn.model import IRCNN, ModelConfig
+from core.data.resources import default_model_path
+from core.nn.stacked import StackedIRCNN
+from core.nn.training import EnsembleTrainer, TrainConfig, Trainer, class_weights, predict_logits, train_ensemble, weighted_bce
 from conftest import synthetic_dataset
 
 CFG = TrainConfig(max_epochs=3, patience=10, batch_size=16, augment=True, threads=1)

@@ -4,11 +4,12 @@ import numpy as np
 import pytest
 import torch
 
-from core.explain import (Explainer, alignment_table, ensemble_consistency, latent, max_over_channels,
-                          presence_absence, receptive_fields, top_patterns, weight_map)
-from core.groups import group_index
-from core.model import IRCNN, ModelConfig
-from core.preprocess import DEFAULT_GRID
+from core.explain.evidence import Explainer
+from core.explain.patterns import latent, receptive_fields, top_patterns
+from core.explain.weights import alignment_table, ensemble_consistency, max_over_channels, presence_absence, weight_map
+from core.data.groups import group_index
+from core.nn.model import IRCNN, ModelConfig
+from core.spectra.preprocess import DEFAULT_GRID
 
 
 def _random_model(seed=0):
@@ -102,8 +103,8 @@ def test_presence_absence_medians(small_dataset):
 # ---------------------------------------------------------------- the shipped model
 @pytest.fixture(scope="module")
 def shipped():
-    from core.bundle import load_bundle
-    from core.resources import default_model_path
+    from core.nn.bundle import load_bundle
+    from core.data.resources import default_model_path
 
     if not (default_model_path() / "model.json").exists():
         pytest.fail("the default model is missing from resources/models/default")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from core.groups import FormulaError, formula_verdict, mol_from_identifier, parse_formula
+from core.data.groups import FormulaError, formula_verdict, mol_from_identifier, parse_formula
 
 SAMPLES = Path(__file__).resolve().parents[1] / "resources" / "samples"
 
@@ -59,7 +59,7 @@ def _with_molform(src: Path, dst: Path, molform: str) -> None:
 
 
 def test_build_reads_condensed_formulas_and_notes_unreadable_ones(tmp_path):
-    from core.dataset import build_dataset
+    from core.data.dataset import build_dataset
 
     folder = tmp_path / "spectra"
     folder.mkdir()

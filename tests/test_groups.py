@@ -1,7 +1,7 @@
 """SMARTS patterns on textbook molecules; formula parsing used by the MOLFORM cross-check."""
 import pytest
 
-from core.groups import GROUP_NAMES, GROUPS, group_index, label_identifier, parse_formula
+from core.data.groups import GROUP_NAMES, GROUPS, group_index, label_identifier, parse_formula
 
 CASES = {
     "CCO": {"alkane", "methyl", "alcohols"},  # ethanol: no ether

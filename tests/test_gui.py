@@ -60,21 +60,21 @@ def test_export_predictions(window, qtbot, tmp_path):
     import json
 
     good, broken, _ = _spectrum_files(tmp_path)
-    window.add_paths([str(good[0]), str(broken)])
+    window.loader.add_paths([str(good[0]), str(broken)])
     qtbot.waitUntil(lambda: all(e.prediction is not None for e in window.session.entries), timeout=20000)
     out = tmp_path / "p.json"
-    assert window.export_predictions(str(out))
+    assert window.exports.predictions(str(out))
     rows = json.loads(out.read_text())["predictions"]
     assert rows[0]["probabilities"] and rows[1]["error"]
-    assert window.export_predictions(str(tmp_path / "p.csv"))
+    assert window.exports.predictions(str(tmp_path / "p.csv"))
     assert (tmp_path / "p.csv").read_text().count("\n") == 3
-    assert window.export_figure(str(tmp_path / "f.png")) is None
+    assert window.exports.figure(str(tmp_path / "f.png")) is None
     assert (tmp_path / "f.png").stat().st_size > 10000
 
 
 @pytest.fixture
 def dataset_file(tmp_path, small_dataset):
-    from core.dataset import save_dataset
+    from core.data.dataset import save_dataset
 
     path = tmp_path / "small.h5"
     save_dataset(small_dataset, path)
@@ -161,17 +161,17 @@ def test_bad_model_file_shows_in_the_status_bar(qtbot, tmp_path):
 
 def test_clear_resets_the_selection_and_views(qtbot, window, tmp_path):
     good, _, _ = _spectrum_files(tmp_path)
-    window.add_paths([str(p) for p in good])
+    window.loader.add_paths([str(p) for p in good])
     qtbot.waitUntil(lambda: all(e.prediction is not None for e in window.session.entries), timeout=20000)
     window.files.selectAll()
     assert len(window.session.selection.overlay) == 3
     window.confirm = lambda title, text: False
-    window.confirm_clear()  # the user says no: nothing is removed
+    window.loader.confirm_clear()  # the user says no: nothing is removed
     assert window.files.count() == 3
     window.confirm = lambda title, text: True
-    window.confirm_clear()
+    window.loader.confirm_clear()
     assert window.files.count() == 0 and window.session.selection.overlay == ()
-    window.add_paths([str(good[0])])
+    window.loader.add_paths([str(good[0])])
     qtbot.waitUntil(lambda: window.session.entries[0].prediction is not None, timeout=20000)
     assert window.session.selection.entry == 0
 
@@ -179,13 +179,13 @@ def test_clear_resets_the_selection_and_views(qtbot, window, tmp_path):
 def test_clearing_while_classifying_drops_the_stale_results(qtbot, window, tmp_path):
     good, _, _ = _spectrum_files(tmp_path)
     qtbot.waitUntil(lambda: window.session.bundle is not None, timeout=20000)
-    window.add_paths([str(p) for p in good])  # classified in a worker
-    assert window._classifying
+    window.loader.add_paths([str(p) for p in good])  # classified in a worker
+    assert window.loader.classifying
     window.confirm = lambda title, text: True
-    window.confirm_clear()
-    window.add_paths([str(good[1])])
+    window.loader.confirm_clear()
+    window.loader.add_paths([str(good[1])])
     s = window.session
-    qtbot.waitUntil(lambda: s.entries and s.entries[0].prediction is not None and not window._classifying,
+    qtbot.waitUntil(lambda: s.entries and s.entries[0].prediction is not None and not window.loader.classifying,
                     timeout=20000)
     # the first job's results belonged to the cleared list: none of them landed on the new entry
     assert len(s.entries) == 1 and s.entries[0].prediction.source == str(good[1])

@@ -27,9 +27,9 @@ def _classified(qtbot, window, tmp_path, extra=()):
     wn = np.arange(1300, 4001, 4)
     y = (1000 * np.exp(-0.5 * ((wn - 2240) / 15) ** 2) + 10).astype(int)
     partial.write_text(jcamp("\n".join(f"{x} {v}" for x, v in zip(wn, y)), wn.size, 1300, 4000))
-    window.add_paths([str(p) for p in (*good, partial, broken, *extra)])
+    window.loader.add_paths([str(p) for p in (*good, partial, broken, *extra)])
     qtbot.waitUntil(lambda: all(e.prediction is not None for e in window.session.entries), timeout=30000)
-    qtbot.waitUntil(lambda: not window._classifying, timeout=10000)
+    qtbot.waitUntil(lambda: not window.loader.classifying, timeout=10000)
     return good
 
 
@@ -38,22 +38,22 @@ def test_svg_and_png_export_write_exactly_the_chosen_file(qtbot, window, tmp_pat
     _classified(qtbot, window, tmp_path)
     out = tmp_path / "figs"
     out.mkdir()
-    assert window.export_figure(str(out / "chosen.svg")) is None
+    assert window.exports.figure(str(out / "chosen.svg")) is None
     assert sorted(p.name for p in out.iterdir()) == ["chosen.svg"]
     root = ET.parse(out / "chosen.svg").getroot()
     assert root.tag == SVG + "svg"
     texts = " ".join(t.text or "" for t in root.iter(SVG + "text"))
     assert "wavenumber" in texts and "probability" in texts and "nitriles" in texts
     assert len(list(root.iter(SVG + "path"))) + len(list(root.iter(SVG + "polyline"))) > 50
-    assert window.export_figure(str(out / "chosen.png")) is None
+    assert window.exports.figure(str(out / "chosen.png")) is None
     assert (out / "chosen.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    reason = window.export_figure(str(out / "chosen.gif"))
+    reason = window.exports.figure(str(out / "chosen.gif"))
     assert reason and "chosen.gif" in reason and not (out / "chosen.gif").exists()
     assert "Could not export" in window.statusBar().currentMessage()
 
 
 def test_patterns_for_every_member_and_a_stable_layout(qtbot, window, tmp_path, model_dir):
-    from core.patterns import load_patterns
+    from core.explain.patterns import load_patterns
 
     assert load_patterns(model_dir).n_members == 2
     _classified(qtbot, window, tmp_path)
@@ -226,7 +226,7 @@ def test_prediction_export_carries_model_rule_and_cautions(qtbot, window, tmp_pa
     import csv
 
     _classified(qtbot, window, tmp_path)
-    assert window.export_predictions(str(tmp_path / "p.json"))
+    assert window.exports.predictions(str(tmp_path / "p.json"))
     doc = json.loads((tmp_path / "p.json").read_text())
     assert doc["model"] == "m" and doc["model_version"] and "threshold" in doc["decision_rule"]
     assert set(doc["thresholds"]) == set(window.session.bundle.group_names)
@@ -234,7 +234,7 @@ def test_prediction_export_carries_model_rule_and_cautions(qtbot, window, tmp_pa
     partial = next(r for r in doc["predictions"] if r["file"].endswith("partial.jdx"))
     assert any("covers" in c for c in partial["cautions"])
     assert all("file" in r and "name" in r for r in rows.values())
-    assert window.export_predictions(str(tmp_path / "p.csv"))
+    assert window.exports.predictions(str(tmp_path / "p.csv"))
     with open(tmp_path / "p.csv", newline="") as f:
         table = list(csv.DictReader(f))
     assert len(table) == 5 and table[0]["model"] == "m" and table[0]["decision_rule"]
@@ -242,7 +242,7 @@ def test_prediction_export_carries_model_rule_and_cautions(qtbot, window, tmp_pa
 
 
 def test_cautions_include_the_novelty_check_when_present():
-    from core.classify import Prediction
+    from core.predict.classify import Prediction
     from irgroups_gui.export import cautions
 
     p = Prediction(source="x", warnings=["w"], in_domain=False, novelty=4.5)
@@ -262,7 +262,7 @@ def test_crosshair_readout_marker_label_and_peaks(qtbot, window, tmp_path):
     assert text.startswith("2240 cm-1") and "channel 3" in text and "weight" in text
     window.session.selection.update(region=(2250.0, 2250.0))
     assert window.spectrum.marker_text() == "2250 cm-1"
-    window.peaks_box.setChecked(True)
+    window.view_bar.peaks_box.setChecked(True)
     labels = window.spectrum.peak_labels()
     assert labels and any(abs(float(v) - 2240) <= 8 for v in labels)
 
@@ -275,7 +275,7 @@ def pg_point(x, y):
 
 def test_units_toggles_micrometres_and_transmittance(qtbot, window, tmp_path):
     _classified(qtbot, window, tmp_path)
-    window.micro_box.setChecked(True)
+    window.view_bar.micro_box.setChecked(True)
     axis = window.plots.axes[0]
     assert axis.labelText == "wavelength / µm"
     for lo, hi in ((500, 4000), (4000, 500)):  # inverted axes pass the range reversed
@@ -286,9 +286,9 @@ def test_units_toggles_micrometres_and_transmittance(qtbot, window, tmp_path):
     assert len(axis.tickValues(*axis.range, 800)[0][1]) >= 5  # the range as drawn (inverted axis)
     window.session.selection.update(region=(2000.0, 2000.0))
     assert window.spectrum.marker_text() == "5.00 µm (2000 cm-1)"
-    window.form_box.setCurrentIndex(1)  # original, in the file's units (absorbance here)
+    window.view_bar.form_box.setCurrentIndex(1)  # original, in the file's units (absorbance here)
     assert window.spectrum.plot.getAxis("left").labelText == "absorbance"
-    window.y_box.setCurrentIndex(2)
+    window.view_bar.y_box.setCurrentIndex(2)
     assert window.spectrum.plot.getAxis("left").labelText == "transmittance / %"
     y = window.spectrum.main_curve[1]
     assert 0 <= y.min() and y.max() <= 100
@@ -316,23 +316,23 @@ def test_session_save_and_reopen(qtbot, window, tmp_path, model_dir):
     good = _classified(qtbot, window, tmp_path)
     window.session.selection.update(group=6)
     window.files.setCurrentRow(1)
-    window.micro_box.setChecked(True)
+    window.view_bar.micro_box.setChecked(True)
     window.results.model.setData(window.results.model.index(0, 1), "kbr")
     qtbot.waitUntil(lambda: window.session.entries[0].prediction.phase == "kbr", timeout=20000)
     path = tmp_path / "s.json"
-    window.save_session(str(path))
+    window.sessions.save(str(path))
     doc = json.loads(path.read_text())
     assert doc["files"][0] == str(good[0]) and doc["phases"] == {str(good[0]): "kbr"}
     window.session.clear()
-    window.micro_box.setChecked(False)
-    assert window.open_session(str(path))
+    window.view_bar.micro_box.setChecked(False)
+    assert window.sessions.open(str(path))
     qtbot.waitUntil(lambda: window.session.entries and all(e.prediction is not None for e in window.session.entries)
                     and window.session.entries[0].prediction.phase == "kbr", timeout=30000)
-    assert len(window.session.entries) == 5 and window.micro_box.isChecked()
+    assert len(window.session.entries) == 5 and window.view_bar.micro_box.isChecked()
     assert window.session.selection.group == 6 and window.session.selection.entry == 1
     bad = tmp_path / "bad.json"
     bad.write_text("[1, 2]")
-    assert not window.open_session(str(bad)) and "not an IR Groups session" in window.statusBar().currentMessage()
+    assert not window.sessions.open(str(bad)) and "not an IR Groups session" in window.statusBar().currentMessage()
 
 
 # ---------------------------------------------------------------- reliability and reports
@@ -346,7 +346,7 @@ def _with_reliability(bundle):
 
 
 def test_reliability_in_tooltip_and_model_tab(qtbot, window, tmp_path):
-    from core.explain import Explainer
+    from core.explain.evidence import Explainer
     from irgroups_gui.reliability import group_reliability
 
     b = _with_reliability(window.session.bundle)
@@ -381,13 +381,13 @@ def test_report_opens_with_figure_probabilities_evidence_and_model(qtbot, window
 
     _classified(qtbot, window, tmp_path)
     b = _with_reliability(window.session.bundle)
-    from core.explain import Explainer
+    from core.explain.evidence import Explainer
 
     window.session.set_model(b, Explainer(b), window.session.patterns)
     qtbot.waitUntil(lambda: all(e.prediction is not None for e in window.session.entries), timeout=30000)
     window.files.setCurrentRow(0)
     out = tmp_path / "r.html"
-    assert window.save_report(str(out))
+    assert window.exports.report(str(out))
     parser = _Collect()
     parser.feed(out.read_text(encoding="utf-8"))
     assert len(parser.imgs) == 1 and parser.imgs[0].startswith("data:image/png;base64,")
@@ -429,8 +429,8 @@ def test_export_figure_command_writes_exactly_out(qtbot, tmp_path, model_dir, ca
 def test_model_card_names_the_dense_heads_and_the_network():
     from types import SimpleNamespace
 
-    from core.bundle import load_bundle
-    from core.resources import default_model_path
+    from core.nn.bundle import load_bundle
+    from core.data.resources import default_model_path
     from irgroups_gui._qt.model_card import model_card_html
 
     bundle = load_bundle(default_model_path())

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from conftest import COND_ZIP, GAS_ZIP, jcamp, need_shared
-from core.io import iter_zip_spectra, read_spectra, read_spectrum
-from core.spectrum import SpectrumReadError
+from core.readers.io import iter_zip_spectra, read_spectra, read_spectrum
+from core.spectra.spectrum import SpectrumReadError
 
 # the example of McDonald & Wilks (1988), Table II: the same ten ordinates in each form
 EXPECTED = [1, 2, 3, 3, 2, 1, 0, -1, -2, -3]

@@ -63,14 +63,14 @@ def sources(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def library(sources):
-    from core.library import build_library
+    from core.library.store import build_library
 
     lib, report = build_library([s for s, _ in sources], [c for _, c in sources], check_formula=False)
     return lib, report
 
 
 def test_build_records_phase_cas_labels_and_skips(library):
-    from core.groups import GROUP_NAMES
+    from core.data.groups import GROUP_NAMES
 
     lib, report = library
     assert len(lib) == 16 and report.labelled == 16 and report.files == 18
@@ -87,7 +87,7 @@ def test_build_records_phase_cas_labels_and_skips(library):
 def test_save_load_roundtrip_atomic_and_checked(library, tmp_path):
     import h5py
 
-    from core.library import LibraryError, load_library, save_library
+    from core.library.store import LibraryError, load_library, save_library
 
     lib, _ = library
     path = tmp_path / "sub" / "lib.h5"
@@ -111,8 +111,8 @@ def test_save_load_roundtrip_atomic_and_checked(library, tmp_path):
 
 
 def test_library_from_dataset_and_merge(tmp_path, library):
-    from core.dataset import save_dataset
-    from core.library import build_library
+    from core.data.dataset import save_dataset
+    from core.library.store import build_library
 
     ds = synthetic_dataset(60)
     ds.phases = ["gas"] * 30 + ["kbr"] * 30
@@ -123,7 +123,7 @@ def test_library_from_dataset_and_merge(tmp_path, library):
 
 
 def test_search_finds_a_remeasured_spectrum_first(library, tmp_path):
-    from core.search import search_files
+    from core.library.search import search_files
 
     lib, _ = library
     queries = [_write(tmp_path / f"q{k}.jdx", k, "gas", shift=3.0, noise=0.01) for k in range(16)]
@@ -135,7 +135,7 @@ def test_search_finds_a_remeasured_spectrum_first(library, tmp_path):
 
 
 def test_vote_novelty_and_refusals(library, tmp_path):
-    from core.search import NOVELTY_CAUTION, knn_vote, search_files
+    from core.library.search import NOVELTY_CAUTION, knn_vote, search_files
 
     lib, _ = library
     labels = np.zeros((1, 5, 3), dtype=np.uint8)
@@ -168,7 +168,7 @@ def test_vote_novelty_and_refusals(library, tmp_path):
 
 
 def test_disagreements():
-    from core.search import disagreements
+    from core.library.search import disagreements
 
     vote = {"alkane": 0.8, "esters": 0.2, "ketones": 0.6}
     present = {"alkane": True, "esters": True, "ketones": True}
@@ -176,7 +176,7 @@ def test_disagreements():
 
 
 def _cli(*argv) -> int:
-    from core.cli import main
+    from core.cli.main import main
 
     return main([str(a) for a in argv])
 
@@ -213,11 +213,11 @@ def test_similar_panel(qtbot, library, tmp_path):
 
     import pyqtgraph as pg
 
-    from core.classify import Prediction
-    from core.groups import GROUP_NAMES, group_index
-    from core.io import read_spectra
-    from core.library import save_library
-    from core.search import NOVELTY_THRESHOLD
+    from core.predict.classify import Prediction
+    from core.data.groups import GROUP_NAMES, group_index
+    from core.readers.io import read_spectra
+    from core.library.store import save_library
+    from core.library.search import NOVELTY_THRESHOLD
     from irgroups_gui._qt.similar_view import HOW_TO, SimilarView, structure_png
     from irgroups_gui.session import Session
 
@@ -287,9 +287,9 @@ def test_similar_panel_searches_in_a_worker_and_drops_stale_results(qtbot, libra
 
     import pyqtgraph as pg
 
-    from core.classify import Prediction
-    from core.groups import GROUP_NAMES
-    from core.io import read_spectra
+    from core.predict.classify import Prediction
+    from core.data.groups import GROUP_NAMES
+    from core.readers.io import read_spectra
     from irgroups_gui._qt import similar_view
     from irgroups_gui._qt.similar_view import SEARCHING, SimilarView
     from irgroups_gui._qt.worker import thread_worker
@@ -346,7 +346,7 @@ def test_panel_builds_a_library_in_a_worker(qtbot, sources, tmp_path):
 
     import pyqtgraph as pg
 
-    from core.library import load_library
+    from core.library.store import load_library
     from irgroups_gui._qt.similar_view import SimilarView
     from irgroups_gui.session import Session
 
@@ -375,9 +375,9 @@ def test_self_retrieval_on_nist_spectra(tmp_path):
     sys.path.insert(0, str(ROOT / "tests" / "benchmarks"))
     from bench_search import perturb
 
-    from core.library import build_library
-    from core.preprocess import standardise
-    from core.search import search_spectra
+    from core.library.store import build_library
+    from core.spectra.preprocess import standardise
+    from core.library.search import search_spectra
 
     with zipfile.ZipFile(GAS_ZIP) as z:
         names = sorted(n for n in z.namelist() if n.endswith(".jdx"))[::20][:300]
@@ -387,7 +387,7 @@ def test_self_retrieval_on_nist_spectra(tmp_path):
             (folder / Path(n).name).write_bytes(z.read(n))
     lib, _ = build_library([folder], [GAS_CSV])
     assert len(lib) > 250
-    from core.io import read_spectra
+    from core.readers.io import read_spectra
 
     rng = np.random.default_rng(0)
     queries = [perturb(*standardise(read_spectra(folder / f)[0]), rng) for f in lib.files]

@@ -1,9 +1,9 @@
-"""core.metrics' own accuracy, precision/recall/F1 and ROC AUC (no scikit-learn at run time):
+"""core.metrics.classification' own accuracy, precision/recall/F1 and ROC AUC (no scikit-learn at run time):
 values worked out by hand, and scikit-learn's on random data when it is installed (dev extra)."""
 import numpy as np
 import pytest
 
-from core.metrics import accuracy, average_ranks, group_metrics, precision_recall_f1, roc_auc
+from core.metrics.classification import accuracy, average_ranks, group_metrics, precision_recall_f1, roc_auc
 
 
 def test_average_ranks_share_the_mean_rank_among_ties():

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 import torch
 
-from core.bundle import BundleError, load_bundle, save_bundle
-from core.metrics import molecular_f1, molecular_perfection, tune_thresholds
-from core.model import IRCNN, ModelConfig, count_parameters, receptive_field
-from core.training import TrainConfig, Trainer, class_weights, predict_proba
+from core.nn.bundle import BundleError, load_bundle, save_bundle
+from core.metrics.classification import molecular_f1, molecular_perfection, tune_thresholds
+from core.nn.model import IRCNN, ModelConfig, count_parameters, receptive_field
+from core.nn.training import TrainConfig, Trainer, class_weights, predict_proba
 
 
 def test_paper_architecture_shapes():
@@ -112,7 +112,7 @@ def test_bundle_round_trip_and_refusals(tmp_path, small_bundle, small_dataset):
 
 
 def test_ensemble_spread_is_zero_for_identical_members(small_bundle, small_dataset):
-    from core.bundle import ModelBundle
+    from core.nn.bundle import ModelBundle
 
     b = ModelBundle([small_bundle.members[0]] * 3, small_bundle.grid, small_bundle.group_names,
                     small_bundle.group_smarts, small_bundle.thresholds)

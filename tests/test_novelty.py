@@ -6,8 +6,8 @@ import shutil
 import numpy as np
 import pytest
 
-from core.novelty import META, TENSORS, NoveltyError, fit_novelty, load_novelty, organic_mask
-from core.preprocess import DEFAULT_GRID
+from core.nn.novelty import META, NoveltyError, TENSORS, fit_novelty, load_novelty, organic_mask
+from core.spectra.preprocess import DEFAULT_GRID
 
 X = DEFAULT_GRID.x
 
@@ -45,7 +45,7 @@ def test_too_few_spectra_refused(small_bundle, small_dataset):
 
 
 def test_files_round_trip_and_load_with_the_bundle(fitted, small_bundle, small_dataset, tmp_path):
-    from core.bundle import BundleError, load_bundle, save_bundle
+    from core.nn.bundle import BundleError, load_bundle, save_bundle
 
     folder = save_bundle(small_bundle, tmp_path / "model")
     assert load_novelty(folder) is None and load_bundle(folder).novelty is None
@@ -72,8 +72,8 @@ def test_organic_mask():
 
 
 def test_classify_sets_in_domain_and_the_caution(fitted, small_bundle, small_dataset):
-    from core.classify import classify_spectra
-    from core.spectrum import Spectrum
+    from core.predict.classify import classify_spectra
+    from core.spectra.spectrum import Spectrum
 
     small_bundle.novelty = fitted
     try:
@@ -105,8 +105,8 @@ def _write_jcamp(path, y: np.ndarray, title: str) -> None:
 
 
 def test_default_model_ships_a_novelty_model_and_predict_reports_it(tmp_path, capsys):
-    from core.cli import main
-    from core.resources import sample_files
+    from core.cli.main import main
+    from core.data.resources import sample_files
 
     gas = [str(p) for p in sample_files() if "condensed" not in p.name]
     _write_jcamp(tmp_path / "co2.jdx", co2_like(), "CO2-like")
@@ -126,9 +126,9 @@ def test_default_model_ships_a_novelty_model_and_predict_reports_it(tmp_path, ca
 
 
 def test_model_folder_without_novelty_files_still_works(tmp_path, capsys):
-    from core.bundle import load_bundle
-    from core.cli import main
-    from core.resources import default_model_path, sample_files
+    from core.nn.bundle import load_bundle
+    from core.cli.main import main
+    from core.data.resources import default_model_path, sample_files
 
     folder = tmp_path / "model"
     shutil.copytree(default_model_path(), folder)
@@ -141,7 +141,7 @@ def test_model_folder_without_novelty_files_still_works(tmp_path, capsys):
 
 
 def test_format_1_files_load_and_score_with_the_exceedance_alone(fitted, small_bundle, small_dataset, tmp_path):
-    from core.novelty import NoveltyModel
+    from core.nn.novelty import NoveltyModel
 
     v1 = NoveltyModel(fitted.high, fitted.spread, fitted.member_scale, fitted.threshold)
     v1.save(tmp_path)

@@ -38,7 +38,7 @@ def _check_training(cli: Path, work: Path, sample: str) -> None:
     from dataclasses import replace
 
     from conftest import synthetic_dataset
-    from core.dataset import save_dataset
+    from core.data.dataset import save_dataset
 
     ds = synthetic_dataset(160, seed=3)
     ds = replace(ds, phases=["gas" if i % 2 else "mull" for i in range(len(ds))],

@@ -1,4 +1,4 @@
-"""The gas-vs-condensed logistic regression without scikit-learn: core.phase_infer.fit_logistic
+"""The gas-vs-condensed logistic regression without scikit-learn: core.spectra.phase_infer.fit_logistic
 against solutions worked out by hand and against scikit-learn's LogisticRegression (dev extra),
 and the bundled model's stored phase inference (plain numbers) read back unchanged."""
 import json
@@ -6,8 +6,8 @@ import json
 import numpy as np
 import pytest
 
-from core.phase_infer import PhaseInference, fit_logistic, fit_phase_inference, phase_features
-from core.resources import default_model_path, sample_files
+from core.spectra.phase_infer import PhaseInference, fit_logistic, fit_phase_inference, phase_features
+from core.data.resources import default_model_path, sample_files
 
 
 def _sigmoid(z):
@@ -89,10 +89,10 @@ def test_fit_phase_inference_matches_the_former_scikit_learn_fit():
 
 
 def test_bundled_model_phase_inference_is_plain_numbers_read_back_unchanged():
-    from core.bundle import load_bundle
-    from core.io import read_spectra
-    from core.preprocess import measured_mask, normalise, resample_batch, standardise
-    from core.validity import model_view
+    from core.nn.bundle import load_bundle
+    from core.readers.io import read_spectra
+    from core.spectra.preprocess import measured_mask, normalise, resample_batch, standardise
+    from core.spectra.validity import model_view
 
     stored = json.loads((default_model_path() / "model.json").read_text())["phase_inference"]
     assert stored["kind"] == "logistic-gas-vs-condensed"

@@ -12,8 +12,8 @@ from conftest import jcamp, synthetic_dataset
 
 @pytest.fixture(scope="module")
 def phase_bundle():
-    from core.evaluation import train_bundle
-    from core.training import TrainConfig
+    from core.evaluation.pipeline import train_bundle
+    from core.nn.training import TrainConfig
 
     ds = synthetic_dataset(360, seed=3)
     ds = replace(ds, phases=["gas" if i % 2 else "mull" for i in range(len(ds))],
@@ -23,9 +23,9 @@ def phase_bundle():
 
 
 def test_phase_aware_recipe_builds_a_calibrated_masked_model(phase_bundle, tmp_path):
-    from core.bundle import load_bundle, save_bundle
+    from core.nn.bundle import load_bundle, save_bundle
 
-    from core.recipes import CHANNELS, KERNEL
+    from core.nn.recipes import CHANNELS, KERNEL
 
     trained, ds = phase_bundle
     b = trained.bundle
@@ -46,7 +46,7 @@ def test_phase_aware_recipe_builds_a_calibrated_masked_model(phase_bundle, tmp_p
 
 
 def test_calibrated_evidence_sums_exactly_to_the_shown_probability(phase_bundle):
-    from core.explain import Explainer
+    from core.explain.evidence import Explainer
 
     trained, ds = phase_bundle
     b = trained.bundle
@@ -68,8 +68,8 @@ def test_calibrated_evidence_sums_exactly_to_the_shown_probability(phase_bundle)
 
 
 def test_phase_aware_model_has_a_head_per_phase_group_fitted_on_that_group_alone(phase_bundle):
-    from core.heads import HeadConfig, fit_phase_heads
-    from core.model import IRCNN
+    from core.nn.heads import HeadConfig, fit_phase_heads
+    from core.nn.model import IRCNN
 
     trained, ds = phase_bundle
     b = trained.bundle
@@ -99,7 +99,7 @@ def test_phase_aware_model_has_a_head_per_phase_group_fitted_on_that_group_alone
 
 
 def test_mull_medium_bands_are_masked_not_zero_absorption():
-    from core.preprocess import DEFAULT_GRID, InputConfig, model_input
+    from core.spectra.preprocess import DEFAULT_GRID, InputConfig, model_input
 
     x = np.ones((2, DEFAULT_GRID.n), np.float32)
     valid = np.ones_like(x, bool)
@@ -123,7 +123,7 @@ def _jdx(path, state=None, centre=1715):
 
 
 def test_prediction_phase_from_file_user_or_inference(phase_bundle, tmp_path):
-    from core.classify import classify_files
+    from core.predict.classify import classify_files
 
     b = phase_bundle[0].bundle
     mull, silent = _jdx(tmp_path / "m.jdx", "SOLID (NUJOL MULL)"), _jdx(tmp_path / "s.jdx")
@@ -140,8 +140,8 @@ def test_prediction_phase_from_file_user_or_inference(phase_bundle, tmp_path):
 
 
 def test_evaluate_folder_with_smiles_csv_reports_phases(phase_bundle, tmp_path, capsys):
-    from core.bundle import save_bundle
-    from core.cli import main
+    from core.nn.bundle import save_bundle
+    from core.cli.main import main
 
     model = save_bundle(phase_bundle[0].bundle, tmp_path / "model")
     folder = tmp_path / "spectra"
@@ -166,8 +166,8 @@ def test_evaluate_folder_with_smiles_csv_reports_phases(phase_bundle, tmp_path, 
 
 
 def test_predict_takes_a_phase(phase_bundle, tmp_path, capsys):
-    from core.bundle import save_bundle
-    from core.cli import main
+    from core.nn.bundle import save_bundle
+    from core.cli.main import main
 
     model = save_bundle(phase_bundle[0].bundle, tmp_path / "model")
     f = _jdx(tmp_path / "k.jdx", "SOLID (KBr PELLET)")
@@ -183,9 +183,9 @@ def test_predict_takes_a_phase(phase_bundle, tmp_path, capsys):
 def test_explain_dataset_writes_a_weight_map_per_head(phase_bundle, tmp_path):
     import matplotlib.image
 
-    from core.bundle import save_bundle
-    from core.cli import main
-    from core.dataset import save_dataset
+    from core.nn.bundle import save_bundle
+    from core.cli.main import main
+    from core.data.dataset import save_dataset
 
     trained, ds = phase_bundle
     save_bundle(trained.bundle, tmp_path / "m")

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from core.io import read_spectrum
-from core.preprocess import Grid, normalise, prepare, resample_batch, to_absorbance, to_wavenumber
-from core.spectrum import Spectrum, SpectrumReadError
+from core.readers.io import read_spectrum
+from core.spectra.preprocess import Grid, normalise, prepare, resample_batch, to_absorbance, to_wavenumber
+from core.spectra.spectrum import Spectrum, SpectrumReadError
 
 
 def test_wavelength_units_convert_to_wavenumber():

@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.io import expand_paths, read_spectra, read_spectrum
-from core.readers import detect
-from core.spectrum import SpectrumReadError
-from core.validity import CAUTION, CLASSIFY, REFUSE, assess
+from core.readers.io import expand_paths, read_spectra, read_spectrum
+from core.readers.registry import detect
+from core.spectra.spectrum import SpectrumReadError
+from core.spectra.validity import CAUTION, CLASSIFY, REFUSE, assess
 
 DATA = Path(__file__).parent / "data"
 FILES = sorted(p for p in DATA.iterdir() if p.name != "README.md")
@@ -155,9 +155,9 @@ def test_folders_expand_to_vendor_files(tmp_path):
 
 # ---------------------------------------------------------------- classify, info, convert
 def test_multi_spectrum_files_classify_one_entry_each(tmp_path):
-    from core.bundle import load_bundle
-    from core.classify import classify_files
-    from core.resources import default_model_path
+    from core.nn.bundle import load_bundle
+    from core.predict.classify import classify_files
+    from core.data.resources import default_model_path
 
     if not (default_model_path() / "model.json").exists():
         pytest.skip("default model not bundled")
@@ -171,7 +171,7 @@ def test_multi_spectrum_files_classify_one_entry_each(tmp_path):
 
 
 def test_info_json_has_one_record_per_spectrum(capsys):
-    from core.cli import main
+    from core.cli.main import main
 
     code = main(["info", str(DATA / "grams_old_multi.spc"), str(DATA / "opus_absorbance.0"), "--format", "json"])
     records = json.loads(capsys.readouterr().out)
@@ -184,7 +184,7 @@ def test_info_json_has_one_record_per_spectrum(capsys):
 
 @pytest.mark.parametrize("to", ["jcamp", "csv"])
 def test_convert_reads_back_to_the_same_values(tmp_path, to, capsys):
-    from core.cli import main
+    from core.cli.main import main
 
     sources = [DATA / "opus_absorbance.0", DATA / "grams_xy.spc", DATA / "perkinelmer.sp"]
     assert main(["convert", *map(str, sources), "--to", to, "--out", str(tmp_path)]) == 0

@@ -1,14 +1,14 @@
 """Text dialects (decimal commas, semicolons, tabs, CRLF, headers, trailing comments, units
-from headers) and the per-spectrum validity decision (core.validity)."""
+from headers) and the per-spectrum validity decision (core.spectra.validity)."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from core.io import read_spectra, read_spectrum
-from core.readers.units import canonical_x, canonical_y
-from core.spectrum import Spectrum, SpectrumReadError
-from core.validity import CAUTION, CLASSIFY, REFUSE, assess
+from core.readers.io import read_spectra, read_spectrum
+from core.spectra.units import canonical_x, canonical_y
+from core.spectra.spectrum import Spectrum, SpectrumReadError
+from core.spectra.validity import CAUTION, CLASSIFY, REFUSE, assess
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 TOLUENE = ROOT / "resources" / "samples" / "108-88-3.jdx"
@@ -140,9 +140,9 @@ def test_decimal_comma_percent_t_csv_gives_the_jcamp_probabilities(tmp_path):
     """Done-when of issue 10: a real NIST spectrum (toluene, gas) written as a European CSV
     (semicolons, decimal commas, %T, CRLF, a header and a trailing comment) is classified
     like its JCAMP original, within 0.03 for every group."""
-    from core.bundle import load_bundle
-    from core.classify import classify_files
-    from core.resources import default_model_path
+    from core.nn.bundle import load_bundle
+    from core.predict.classify import classify_files
+    from core.data.resources import default_model_path
 
     if not (default_model_path() / "model.json").exists():
         pytest.skip("default model not bundled")

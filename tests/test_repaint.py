@@ -76,7 +76,7 @@ def test_results_table_shows_a_new_prediction_of_a_row(window, qtbot, tmp_path):
     from gui_fixtures import _spectrum_files
 
     good, _, _ = _spectrum_files(tmp_path)
-    window.add_paths([str(good[0])])
+    window.loader.add_paths([str(good[0])])
     s = window.session
     qtbot.waitUntil(lambda: s.entries and s.entries[0].prediction is not None, timeout=20000)
     model = window.results.model
@@ -98,7 +98,7 @@ def test_spectrum_and_maps_share_the_wavenumber_axis_to_the_pixel(window, qtbot,
     from gui_fixtures import _spectrum_files
 
     good, _, _ = _spectrum_files(tmp_path)
-    window.add_paths([str(good[0])])
+    window.loader.add_paths([str(good[0])])
     qtbot.waitUntil(lambda: window.session.entries[0].prediction is not None, timeout=20000)
     window.resize(1300, 850)
     qtbot.wait(100)

@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import core.resolution as resolution_module
-from core.preprocess import DEFAULT_GRID, normalise, resample_batch, standardise
-from core.resolution import resolution, stated_resolution, to_grid_resolution
+import core.spectra.resolution as resolution_module
+from core.spectra.preprocess import DEFAULT_GRID, normalise, resample_batch, standardise
+from core.spectra.resolution import resolution, stated_resolution, to_grid_resolution
 
 ACETONE = Path(__file__).resolve().parents[1] / "resources" / "samples" / "67-64-1.jdx"
 
@@ -58,10 +58,10 @@ def test_rotational_lines_are_smoothed_back_to_their_envelope():
 
 
 def test_a_high_resolution_copy_classifies_like_the_original_and_says_it_was_smoothed(monkeypatch):
-    from core.bundle import load_bundle
-    from core.classify import classify_spectra
-    from core.io import read_spectra
-    from core.resources import model_path
+    from core.nn.bundle import load_bundle
+    from core.predict.classify import classify_spectra
+    from core.readers.io import read_spectra
+    from core.data.resources import model_path
 
     bundle = load_bundle(model_path(None))
     original = read_spectra(ACETONE)[0]

@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.preprocess import to_absorbance, y_unit_caution, y_unit_kind
-from core.spectrum import SpectrumReadError
+from core.spectra.preprocess import to_absorbance, y_unit_caution, y_unit_kind
+from core.spectra.spectrum import SpectrumReadError
 
 ROOT = Path(__file__).resolve().parents[1]
 ACETONE = ROOT / "resources" / "samples" / "67-64-1.jdx"
@@ -73,9 +73,9 @@ def quant_ir_style(src: Path, dst: Path) -> Path:
 
 
 def test_quant_ir_style_file_is_read_and_labelled_like_the_original(tmp_path):
-    from core.bundle import load_bundle
-    from core.classify import classify_files
-    from core.resources import model_path
+    from core.nn.bundle import load_bundle
+    from core.predict.classify import classify_files
+    from core.data.resources import model_path
 
     bundle = load_bundle(model_path(None))
     converted = quant_ir_style(ACETONE, tmp_path / "acetone_quant.jdx")

@@ -14,8 +14,8 @@ import struct
 
 import numpy as np
 
-from core.readers import units as U
-from core.spectrum import Spectrum, SpectrumReadError
+from core.spectra import units as U
+from core.spectra.spectrum import Spectrum, SpectrumReadError
 
 FORMAT = "Thermo OMNIC"
 _X_CODES = {1: U.WAVENUMBER, 2: U.POINTS, 3: U.NANOMETERS, 4: U.MICROMETERS, 32: "RAMAN SHIFT"}

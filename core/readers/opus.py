@@ -18,8 +18,8 @@ import struct
 
 import numpy as np
 
-from core.readers import units as U
-from core.spectrum import Spectrum, SpectrumReadError
+from core.spectra import units as U
+from core.spectra.spectrum import Spectrum, SpectrumReadError
 
 FORMAT = "Bruker OPUS"
 # data kind -> (canonical y units, preference: lower is chosen first)

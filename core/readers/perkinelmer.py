@@ -13,8 +13,8 @@ import struct
 
 import numpy as np
 
-from core.readers.units import canonical_x, canonical_y
-from core.spectrum import Spectrum, SpectrumReadError
+from core.spectra.units import canonical_x, canonical_y
+from core.spectra.spectrum import Spectrum, SpectrumReadError
 
 FORMAT = "PerkinElmer SP"
 X_RANGE, N_POINTS, X_UNITS, Y_UNITS, KIND, DATA, MODE = 35698, 35701, 35703, 35704, 35707, 35708, 35846

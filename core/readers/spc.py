@@ -12,8 +12,8 @@ import struct
 
 import numpy as np
 
-from core.readers import units as U
-from core.spectrum import Spectrum, SpectrumReadError
+from core.spectra import units as U
+from core.spectra.spectrum import Spectrum, SpectrumReadError
 
 FORMAT = "GRAMS SPC"
 TSPREC, TMULTI, TXYXYS, TXVALS = 0x01, 0x04, 0x40, 0x80

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from core.readers.units import (ABSORBANCE, MICROMETERS, NANOMETERS, POINTS, TRANSMITTANCE, WAVENUMBER,
-                                canonical_x, canonical_y, is_percent)
-from core.spectrum import Spectrum, SpectrumReadError
+from core.spectra.units import ABSORBANCE, MICROMETERS, NANOMETERS, POINTS, TRANSMITTANCE, WAVENUMBER, canonical_x, canonical_y, is_percent
+from core.spectra.spectrum import Spectrum, SpectrumReadError
 
 QUOTED = "quoted:"  # prefix of a separator for "quoted","fields" (read with the csv module)
 MIN_ROWS = 10

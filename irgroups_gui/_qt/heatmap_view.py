@@ -8,7 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QGraphicsRectItem
 
-from core.phase import phase_group
+from core.spectra.phase import phase_group
 from irgroups_gui._qt import theme
 from irgroups_gui._qt.line_label import LineLabel
 from irgroups_gui.session import Session

@@ -57,25 +57,25 @@ def build_menus(w) -> list[QAction]:
     bar = w.menuBar()
     f = bar.addMenu("&File")
     acts = [_add(f, w, text, key, slot) for text, key, slot in (
-        ("Open spectra…", QKeySequence.StandardKey.Open, w.open_files),
-        ("Open folder…", "Ctrl+Shift+F", w.open_folder),
-        ("Open samples", None, w.open_samples))]
+        ("Open spectra…", QKeySequence.StandardKey.Open, w.loader.open_files),
+        ("Open folder…", "Ctrl+Shift+F", w.loader.open_folder),
+        ("Open samples", None, w.loader.open_samples))]
     w.recent_menu = f.addMenu("Recent files")
     f.addSeparator()
     acts += [_add(f, w, text, key, slot) for text, key, slot in (
-        ("Open session…", "Ctrl+Shift+O", w.open_session_dialog),
-        ("Save session…", QKeySequence.StandardKey.Save, w.save_session_dialog))]
+        ("Open session…", "Ctrl+Shift+O", w.sessions.open_dialog),
+        ("Save session…", QKeySequence.StandardKey.Save, w.sessions.save_dialog))]
     f.addSeparator()
     acts += [_add(f, w, text, key, slot) for text, key, slot in (
-        ("Export predictions as CSV…", "Ctrl+Shift+E", lambda: w.export_predictions_dialog("csv")),
-        ("Export predictions as JSON…", None, lambda: w.export_predictions_dialog("json")),
-        ("Export figure as PNG…", "Ctrl+E", lambda: w.export_figure_dialog("png")),
-        ("Export figure as SVG…", None, lambda: w.export_figure_dialog("svg")),
-        ("Save report for this spectrum…", "Ctrl+R", w.save_report_dialog))]
+        ("Export predictions as CSV…", "Ctrl+Shift+E", lambda: w.exports.predictions_dialog("csv")),
+        ("Export predictions as JSON…", None, lambda: w.exports.predictions_dialog("json")),
+        ("Export figure as PNG…", "Ctrl+E", lambda: w.exports.figure_dialog("png")),
+        ("Export figure as SVG…", None, lambda: w.exports.figure_dialog("svg")),
+        ("Save report for this spectrum…", "Ctrl+R", w.exports.report_dialog))]
     f.addSeparator()
     acts += [_add(f, w, text, key, slot) for text, key, slot in (
         ("Load model…", "Ctrl+M", w.open_model), ("Use the default model", None, w.use_default_model),
-        ("Clear list…", None, w.confirm_clear))]
+        ("Clear list…", None, w.loader.confirm_clear))]
     f.addSeparator()
     acts.append(_add(f, w, "Quit", QKeySequence.StandardKey.Quit, w.close))
 
@@ -84,13 +84,13 @@ def build_menus(w) -> list[QAction]:
              _add(v, w, "Previous file", "Ctrl+Up", lambda: w.files.step(-1))]
     v.addSeparator()
     acts += _choice(v, w, "Spectrum", [("original + model input", "Ctrl+1"), ("original (file's units)", "Ctrl+2"),
-                               ("model input", "Ctrl+3")], w.form_box)
+                               ("model input", "Ctrl+3")], w.view_bar.form_box)
     acts += _choice(v, w, "Y units (original)", [("as in the file", None), ("absorbance", None),
-                                         ("transmittance %", None)], w.y_box)
+                                         ("transmittance %", None)], w.view_bar.y_box)
     acts += [_mirror(v, w, text, key, box) for text, key, box in (
-        ("Wavelength in µm", "Ctrl+U", w.micro_box), ("High wavenumber left", "Ctrl+I", w.invert_box),
-        ("Textbook bands", "Ctrl+B", w.bands_box), ("Peak labels", "Ctrl+P", w.peaks_box),
-        ("Sort groups by probability", None, w.sort_box))]
+        ("Wavelength in µm", "Ctrl+U", w.view_bar.micro_box), ("High wavenumber left", "Ctrl+I", w.view_bar.invert_box),
+        ("Textbook bands", "Ctrl+B", w.view_bar.bands_box), ("Peak labels", "Ctrl+P", w.view_bar.peaks_box),
+        ("Sort groups by probability", None, w.view_bar.sort_box))]
     table = QAction("Results table", w, checkable=True, checked=True)
     table.setShortcut(QKeySequence("Ctrl+T"))
     table.toggled.connect(w.results.setVisible)

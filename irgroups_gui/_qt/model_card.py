@@ -38,7 +38,7 @@ def reliability_table_html(bundle) -> str:
 
 def network_summary(bundle) -> str:
     """The latent matrix the evidence is read from, and the layers behind it."""
-    from core.model import count_parameters, receptive_field  # torch: only once a model is loaded
+    from core.nn.model import count_parameters, receptive_field
 
     m, cfg = bundle.members[0], bundle.config
     size, jump, _ = receptive_field(m.encoder)

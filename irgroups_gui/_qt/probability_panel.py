@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QToolTip
 
-from core.groups import GROUP_NAMES
+from core.data.groups import GROUP_NAMES
 from irgroups_gui._qt import theme
 from irgroups_gui.reliability import describe, group_reliability
 from irgroups_gui.session import Session

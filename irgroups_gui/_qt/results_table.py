@@ -10,8 +10,8 @@ from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QStandardItem, 
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QLineEdit, QStyledItemDelegate,
                                QTableView, QVBoxLayout, QWidget)
 
-from core.groups import GROUP_NAMES
-from core.phase import PHASES
+from core.data.groups import GROUP_NAMES
+from core.spectra.phase import PHASES
 from irgroups_gui._qt import theme
 from irgroups_gui.export import cautions
 from irgroups_gui.session import Session

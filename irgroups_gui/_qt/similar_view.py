@@ -15,15 +15,15 @@ from PySide6.QtGui import QAction, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMenu,
                                QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
-from core.groups import GROUPS
+from core.data.groups import GROUPS
 from irgroups_gui._qt.worker import Worker, thread_worker
 from irgroups_gui.jobs import library_search
 from irgroups_gui.session import Session
 
 if TYPE_CHECKING:
-    from core.classify import Prediction
-    from core.library import Library
-    from core.search import Match
+    from core.predict.classify import Prediction
+    from core.library.store import Library
+    from core.library.search import Match
 
 TOP = 5
 ICON = QSize(130, 95)
@@ -48,7 +48,7 @@ def structure_png(identifier: str, smarts: str, width: int, height: int) -> byte
     except ImportError:
         return b""
 
-    from core.groups import mol_from_identifier
+    from core.data.groups import mol_from_identifier
 
     mol = mol_from_identifier(identifier)
     if mol is None:
@@ -141,7 +141,7 @@ class SimilarView(QWidget):
     def open_library(self, path: str) -> Worker:
         """Load (and index) a library in a worker; remembered on success."""
         def run():
-            from core.library import load_library
+            from core.library.store import load_library
 
             lib = load_library(path)
             _ = lib.features  # index off the GUI thread
@@ -170,7 +170,7 @@ class SimilarView(QWidget):
     def build_library(self, spectra: list[str], structures: list[str], out: str) -> Worker:
         """Build, save and open a library in a worker, with progress."""
         def run(progress):
-            from core.library import build_library, save_library
+            from core.library.store import build_library, save_library
 
             lib, report = build_library(spectra, structures, progress=lambda d, t, n: progress((d, t)))
             save_library(lib, out)
@@ -279,7 +279,7 @@ class SimilarView(QWidget):
         if not m.ok:
             self.compare.setText(f"<span style='color:#b22'>Cannot search: {html.escape(m.error)}</span>")
             return
-        from core.search import VOTE_K, disagreements
+        from core.library.search import VOTE_K, disagreements
 
         present = {n: bool(f) for n, f in zip(bundle.group_names, entry.prediction.present)}
         lines = [f"<span style='color:#b22'><b>Caution:</b> {html.escape(w)}; the hits are only loosely similar.</span>"

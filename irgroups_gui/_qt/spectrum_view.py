@@ -10,7 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsItem
 
-from core.groups import GROUPS
+from core.data.groups import GROUPS
 from irgroups_gui import units
 from irgroups_gui._qt import theme
 from irgroups_gui.session import Session
@@ -124,7 +124,7 @@ class SpectrumView:
         return units.file_y_unit(sp.y_units) if sp is not None else "A"
 
     def redraw(self) -> None:
-        from core.preprocess import standardise
+        from core.spectra.preprocess import standardise
 
         self.main_curve = None
         shown = self._shown()

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayo
                                QHeaderView, QLabel, QLineEdit, QMenu, QMessageBox, QProgressBar, QPushButton,
                                QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from core.recipes import DEFAULT_RECIPE, RECIPES
+from core.nn.recipes import DEFAULT_RECIPE, RECIPES
 from irgroups_gui._qt import theme
 from irgroups_gui._qt.worker import Worker, thread_worker
 from irgroups_gui.train_process import TrainingProcess
@@ -171,7 +171,7 @@ class TrainingTab(QWidget):
     def build(self, spectra: str, csv: str, out: str) -> Worker:
         """Build a dataset in a worker, with a progress bar; sets the dataset field when done."""
         def run(progress):
-            from core.dataset import build_dataset, save_dataset
+            from core.data.dataset import build_dataset, save_dataset
 
             ds, report = build_dataset(spectra, csv, progress=lambda d, t, n: progress((d, t)))
             save_dataset(ds, out)
@@ -261,8 +261,8 @@ class TrainingTab(QWidget):
             self.save_to(Path(path) / "irgroups-model")
 
     def save_to(self, path: Path) -> None:
-        from core.bundle import save_bundle
-        from core.patterns import save_patterns
+        from core.nn.bundle import save_bundle
+        from core.explain.patterns import save_patterns
 
         try:
             save_bundle(self.trained.bundle, path)

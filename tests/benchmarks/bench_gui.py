@@ -164,12 +164,12 @@ def main() -> None:
     if not need_shared():
         return
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} before the runs")
-    w.add_paths(nist_files(tmp / "spectra", args.files))
+    w.loader.add_paths(nist_files(tmp / "spectra", args.files))
     pump(app, 120, until=lambda: all(e.prediction is not None for e in w.session.entries))
     n = len(w.session.entries)
     quarters = [list(range(k, n, 4)) for k in range(4)]  # each situation clicks files not seen before
     if not args.quick:
-        from core.dataset import build_dataset, save_dataset
+        from core.data.dataset import build_dataset, save_dataset
 
         ds, _ = build_dataset(GAS_ZIP, GAS_CSV)
         save_dataset(ds, tmp / "nist.h5")

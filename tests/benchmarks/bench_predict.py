@@ -11,10 +11,10 @@ from pathlib import Path
 
 from _common import ROOT, report, timed
 
-from core.bundle import load_bundle
-from core.classify import classify_files
-from core.explain import Explainer
-from core.resources import default_model_path, sample_files
+from core.nn.bundle import load_bundle
+from core.predict.classify import classify_files
+from core.explain.evidence import Explainer
+from core.data.resources import default_model_path, sample_files
 
 
 def main() -> None:

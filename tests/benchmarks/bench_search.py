@@ -21,13 +21,14 @@ import numpy as np
 
 from _common import ROOT, SHARED, need_shared, report, timed
 
-from core.dataset import compound_key, grouped_split
-from core.io import read_spectra
-from core.library import Library, build_library, load_library, merge_libraries, save_library
-from core.metrics import molecular_f1
-from core.preprocess import normalise, resample_batch, standardise
-from core.search import NOVELTY_THRESHOLD, VOTE_K, VOTE_TAU, features, knn_vote, nearest, search_files, search_model_inputs
-from core.spectrum import Spectrum
+from core.data.dataset import compound_key, grouped_split
+from core.readers.io import read_spectra
+from core.library.store import Library, build_library, load_library, merge_libraries, save_library
+from core.metrics.classification import molecular_f1
+from core.spectra.preprocess import normalise, resample_batch, standardise
+from core.library.features import features
+from core.library.search import NOVELTY_THRESHOLD, VOTE_K, VOTE_TAU, knn_vote, nearest, search_files, search_model_inputs
+from core.spectra.spectrum import Spectrum
 
 SOURCES = {"gas": ("nist_gas_ir/spectra.zip", "nist_gas_ir/structures.csv"),
            "condensed": ("nist_condensed_ir/spectra.zip", "nist_condensed_ir/structures.csv")}
@@ -180,7 +181,7 @@ def part_novelty(libs, splits, bundle) -> None:
     print(f"\nnovelty: best score of validation spectra (compounds not in the library) against the "
           f"training library ({len(train)}):")
     print("  percentiles 1/2/5/10/50: " + " ".join(f"{np.percentile(best_val, p):.3f}" for p in (1, 2, 5, 10, 50)))
-    print(f"  threshold in core.search: {NOVELTY_THRESHOLD:.2f} (flags {np.mean(best_val < NOVELTY_THRESHOLD):.1%}"
+    print(f"  threshold in core.library.search: {NOVELTY_THRESHOLD:.2f} (flags {np.mean(best_val < NOVELTY_THRESHOLD):.1%}"
           f" of validation spectra)")
     ms = search_model_inputs(test.spectra, train, top=VOTE_K)
     novel = np.array([m.novel for m in ms])
@@ -259,7 +260,7 @@ def part_speed(libs) -> None:
         one = Path(tmp) / Path(names[0]).name
         report("  one file from disk (read, preprocess, search) vs 10,000 references",
                timed(lambda: search_files([one], lib10k), 100))
-        cmd = [sys.executable, "-m", "core.cli", "search", tmp, "--library", str(lib_path), "--format", "json"]
+        cmd = [sys.executable, "-m", "core.cli.common", "search", tmp, "--library", str(lib_path), "--format", "json"]
         t0 = time.perf_counter()
         res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
         print(f"  irgroups search: 150 files vs 10,000 references, one call incl. start-up: "
@@ -280,8 +281,8 @@ def main() -> None:
     parts = args.parts.split(",")
     bundle = None
     if {"perturb", "vote", "novelty"} & set(parts):
-        from core.bundle import load_bundle
-        from core.resources import model_path
+        from core.nn.bundle import load_bundle
+        from core.data.resources import model_path
 
         bundle = load_bundle(model_path(None))
     if "perturb" in parts:

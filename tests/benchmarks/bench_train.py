@@ -33,8 +33,8 @@ def _cpu() -> float:
 
 def train(members: int, epochs: int | None, dataset: str, recipe: str, threads: int | None) -> None:
     """Train `members` members for `epochs` epochs (None: to early stop) and print timings."""
-    from core.dataset import load_dataset
-    from core.training import TrainConfig, train_ensemble
+    from core.data.dataset import load_dataset
+    from core.nn.training import TrainConfig, train_ensemble
 
     ds = load_dataset(dataset)
     overrides = ({} if epochs is None else {"max_epochs": epochs}) | ({} if threads is None else {"threads": threads})
@@ -83,7 +83,7 @@ def main() -> None:
         if dataset is None:
             if not need_shared():
                 return
-            from core.dataset import build_dataset, save_dataset
+            from core.data.dataset import build_dataset, save_dataset
 
             t0 = time.perf_counter()
             ds, report = build_dataset(GAS_ZIP, GAS_CSV)

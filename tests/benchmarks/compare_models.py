@@ -18,10 +18,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from core.bundle import load_bundle  # noqa: E402
-from core.dataset import load_dataset, random_split  # noqa: E402
-from core.evaluation import evaluate_bundle  # noqa: E402
-from core.resources import model_path  # noqa: E402
+from core.nn.bundle import load_bundle
+from core.data.dataset import load_dataset, random_split
+from core.evaluation.evaluate import evaluate_bundle
+from core.data.resources import model_path
 
 
 def main() -> None:

@@ -34,7 +34,7 @@ QUANT_IR_SMILES = {
 
 
 def _formula_key(text: str) -> str:
-    from core.groups import FormulaError, parse_formula
+    from core.data.groups import FormulaError, parse_formula
 
     try:
         return " ".join(f"{k}{v if v > 1 else ''}" for k, v in sorted(parse_formula(text).items()))
@@ -44,8 +44,8 @@ def _formula_key(text: str) -> str:
 
 def _public_files(folder: Path):
     """(path, spectrum, formula key, CAS) of every readable infrared file in the folder."""
-    from core.io import read_spectra
-    from core.spectrum import SpectrumReadError
+    from core.readers.io import read_spectra
+    from core.spectra.spectrum import SpectrumReadError
 
     out = []
     for path in sorted(folder.glob("*.jdx")):
@@ -60,7 +60,7 @@ def _public_files(folder: Path):
 
 
 def inorganic_report(bundle, files) -> None:
-    from core.classify import classify_spectra
+    from core.predict.classify import classify_spectra
 
     wanted = {_formula_key(f): f for f in INORGANIC}
     chosen = {}
@@ -82,7 +82,7 @@ def inorganic_report(bundle, files) -> None:
 
 def other_sources_report(bundle, files) -> None:
     """Organic spectra from other instruments (every public file but the inorganic gases)."""
-    from core.classify import classify_spectra
+    from core.predict.classify import classify_spectra
 
     wanted = {_formula_key(f) for f in INORGANIC}
     chosen = [(path, s) for path, s, key, _ in files if key not in wanted]
@@ -92,9 +92,9 @@ def other_sources_report(bundle, files) -> None:
 
 
 def quant_ir_report(bundle, files, ds) -> None:
-    from core.classify import classify_spectra
-    from core.groups import label_identifier
-    from core.metrics import molecular_f1, molecular_perfection
+    from core.predict.classify import classify_spectra
+    from core.data.groups import label_identifier
+    from core.metrics.classification import molecular_f1, molecular_perfection
 
     quant = [(p, s, cas) for p, s, _, cas in files if "MICROMOL/MOL" in s.y_units.upper()]
     preds = classify_spectra([s for _, s, _ in quant], bundle)
@@ -132,9 +132,9 @@ def compare_candidates(bundle, ds, keep, public_inorganic) -> None:
     """For candidate novelty scores: ROC AUC, organic test split (0) vs inorganic gases (1), and
     at each score's own threshold (95th percentile of the organic validation split) the share of
     the test split in domain and the inorganic spectra flagged."""
-    from core.metrics import roc_auc as roc_auc_score
+    from core.metrics.classification import roc_auc as roc_auc_score
 
-    from core.novelty import NoveltyModel, fit_novelty, member_latents
+    from core.nn.novelty import NoveltyModel, fit_novelty, member_latents
 
     x_in = ds.model_input(bundle.input_config)
     train = x_in[keep & (ds.split == 0)]
@@ -191,11 +191,11 @@ def main() -> None:
     args = ap.parse_args()
     if not need_shared():
         return
-    from core.bundle import load_bundle
-    from core.dataset import load_dataset
-    from core.novelty import organic_mask
-    from core.classify import classify_spectra
-    from core.resources import model_path
+    from core.nn.bundle import load_bundle
+    from core.data.dataset import load_dataset
+    from core.nn.novelty import organic_mask
+    from core.predict.classify import classify_spectra
+    from core.data.resources import model_path
 
     bundle = load_bundle(model_path(args.model))
     if bundle.novelty is None:

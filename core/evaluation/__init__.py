@@ -1,0 +1,8 @@
+"""A model measured on a dataset, and the train -> bundle -> evaluate -> patterns sequence the
+command line and the app share.
+
+Modules (public names first, then what the module holds):
+- `evaluate`: evaluate_bundle, EvaluationError, metrics_record. Ensemble, member and per-phase
+  metrics with calibration error.
+- `pipeline`: train_bundle, TrainedModel. The whole training sequence.
+"""
