@@ -16,7 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 TOP = ("core", "irgroups_gui")
 # core's packages in layer order: each may import only itself and the packages before it
-LAYERS = ("spectra", "readers", "data", "metrics", "nn", "predict", "explain", "library", "evaluation", "cli")
+LAYERS = ("spectra", "readers", "data", "artifacts", "metrics", "nn", "predict", "explain", "library", "evaluation", "cli")
 MAX_LINES = 400
 
 

@@ -8,6 +8,7 @@ Modules (public names first, then what the module holds):
 - `dataset`: add_parser, cmd_dataset_build. `irgroups dataset build`.
 - `train`: add_parser, cmd_train, cmd_evaluate. `irgroups train` and `irgroups evaluate`.
 - `predict`: add_parser, cmd_predict. `irgroups predict`.
+- `correct`: add_parser, cmd_correct. `irgroups correct`.
 - `explain`: add_parser, cmd_explain. `irgroups explain`.
 - `library`: add_parser, cmd_library_build, cmd_library_info, cmd_search. `irgroups library
   build|info` and `irgroups search`.

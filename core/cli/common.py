@@ -73,3 +73,28 @@ def load_or_build(source: str, structures: str | None, keep_all: bool):
         return ds
     except DatasetError as exc:
         raise CLIError(str(exc)) from None
+
+
+def add_processing_arguments(p) -> None:
+    """The lab-artifact corrections' options (core.artifacts.processing), for every command that
+    reads spectra files for the model."""
+    from core.artifacts.processing import ATMOSPHERE_CHOICES, ATR_CHOICES, BASELINE_CHOICES
+
+    g = p.add_argument_group("corrections before classification")
+    g.add_argument("--atmosphere", choices=ATMOSPHERE_CHOICES, default="auto",
+                   help="water-vapour and CO2 compensation (default auto: subtracted where found)")
+    g.add_argument("--atr", choices=ATR_CHOICES, default="auto",
+                   help="ATR correction: auto (spectra that declare ATR, diamond), off, or the crystal for every file")
+    g.add_argument("--atr-angle", type=float, default=45.0, help="ATR angle of incidence in degrees (default 45)")
+    g.add_argument("--sample-index", type=float, default=1.5, help="sample refractive index for ATR (default 1.5)")
+    g.add_argument("--baseline", choices=BASELINE_CHOICES, default="off", help="remove a sloping baseline (arPLS)")
+
+
+def processing_from(args):
+    """The Processing the command-line options ask for; a bad combination is a CLIError."""
+    from core.artifacts.processing import Processing
+
+    try:
+        return Processing(args.atmosphere, args.atr, args.atr_angle, args.sample_index, args.baseline)
+    except ValueError as exc:
+        raise CLIError(str(exc)) from None

@@ -9,7 +9,7 @@ import sys
 from core.cli.common import EXIT_FAILED, CLIError
 
 # command families in their own modules, each with add_parser(subparsers), in --help order
-COMMAND_MODULES = ("core.cli.dataset", "core.cli.train", "core.cli.predict", "core.cli.explain",
+COMMAND_MODULES = ("core.cli.dataset", "core.cli.train", "core.cli.predict", "core.cli.correct", "core.cli.explain",
                    "core.cli.library", "core.cli.files", "core.cli.novelty")
 
 

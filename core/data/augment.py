@@ -1,4 +1,6 @@
-"""Training-time augmentation: random shifts, an intensity power, a baseline tilt and noise.
+"""Training-time augmentation: random shifts, an intensity power, a baseline tilt and noise,
+and (with an artifact bank) the lab artifacts: water vapour and CO2 lines, scattering baselines,
+ATR weighting with band shifts, and noise of varying level.
 
 Each member draws from its own generator, in a fixed order, so members stay independent and a
 run is reproducible; the arithmetic runs once for all members' batches, in place on the
@@ -7,8 +9,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import nn
+
+ARTIFACT_P = 0.3  # the chance of each artifact in a training spectrum (ATR: half that)
+GAS_LEVEL, SCATTER_LEVEL, ATR_SHIFT = 0.25, 0.4, 1.0  # the largest gas line, baseline (x max), shift (points)
+NOISE = (0.002, 0.015)  # noise standard deviation, x max, with an artifact bank (else 0.005)
+
+
+@dataclass
+class ArtifactBank:
+    """Artifact shapes on the training grid (core.artifacts.simulate.grid_bank, as tensors)."""
+
+    water: torch.Tensor  # (K, L)
+    co2: torch.Tensor  # (K, L)
+    rise: torch.Tensor  # (L,)
+    atr: torch.Tensor  # (L,)
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> "ArtifactBank":
+        return cls(*(torch.as_tensor(arrays[k]) for k in ("water", "co2", "rise", "atr")))
 
 
 @dataclass
@@ -19,24 +40,31 @@ class Draws:
     powers: torch.Tensor | None  # (n, 1) intensity exponents, None without the power augmentation
     tilts: torch.Tensor  # (n, 1) in [0, 1): baseline slope
     noise: torch.Tensor  # (n, L) standard normal
+    artifacts: torch.Tensor | None = None  # (n, 10) uniform: 4 chances, 4 levels, baseline power, noise level
+    picks: torch.Tensor | None = None  # (n, 2) which water and which CO2 version
 
 
-def draw_members(n: int, length: int, gens: list[torch.Generator], max_shift: int, gamma: float) -> Draws:
-    """Each generator's draws for its member's n spectra (shift, power, tilt, noise in that
-    order), concatenated member after member."""
-    per = [_draw(n, length, gen, max_shift, gamma) for gen in gens]
-    return Draws(torch.cat([d["shifts"] for d in per]),
-                 torch.cat([d["power"] for d in per]) if gamma > 0 else None,
-                 torch.cat([d["tilt"] for d in per]), torch.cat([d["noise"] for d in per]))
+def draw_members(n: int, length: int, gens: list[torch.Generator], max_shift: int, gamma: float,
+                 bank: ArtifactBank | None = None) -> Draws:
+    """Each generator's draws for its member's n spectra (shift, power, tilt, noise, then the
+    artifacts' in that order), concatenated member after member."""
+    per = [_draw(n, length, gen, max_shift, gamma, bank) for gen in gens]
+    cat = lambda k: torch.cat([d[k] for d in per]) if k in per[0] else None  # noqa: E731
+    return Draws(cat("shifts"), cat("power"), cat("tilt"), cat("noise"), cat("artifacts"), cat("picks"))
 
 
-def _draw(n: int, length: int, gen: torch.Generator, max_shift: int, gamma: float) -> dict[str, torch.Tensor]:
+def _draw(n: int, length: int, gen: torch.Generator, max_shift: int, gamma: float,
+          bank: ArtifactBank | None = None) -> dict[str, torch.Tensor]:
     """One batch's random draws, in a fixed order from one generator."""
     d = {"shifts": torch.randint(-max_shift, max_shift + 1, (n,), generator=gen)}
     if gamma > 0:
         d["power"] = torch.exp((torch.rand(n, 1, generator=gen) - 0.5) * 2 * gamma)
     d["tilt"] = torch.rand(n, 1, generator=gen)
     d["noise"] = torch.randn((n, length), generator=gen)
+    if bank is not None:
+        d["artifacts"] = torch.rand(n, 10, generator=gen)
+        d["picks"] = torch.stack([torch.randint(0, len(bank.water), (n,), generator=gen),
+                                  torch.randint(0, len(bank.co2), (n,), generator=gen)], dim=1)
     return d
 
 
@@ -63,8 +91,9 @@ class ShiftedRows:
     values, viewed as every window of length L: point j of a row shifted by s is the spectrum's
     point clamp(j - s)."""
 
-    def __init__(self, x: torch.Tensor, max_shift: int):
+    def __init__(self, x: torch.Tensor, max_shift: int, bank: ArtifactBank | None = None):
         self.max_shift = max_shift
+        self.bank = bank
         self.length = x.shape[-1]
         padded = nn.functional.pad(x if x.dim() == 3 else x[:, None], (max_shift, max_shift), mode="replicate")
         self._windows = padded.unfold(-1, self.length, 1)  # (N, C, 2 max_shift + 1, L), a view
@@ -74,20 +103,44 @@ class ShiftedRows:
         """The augmented batches of rows idx (M, n), member i's drawn from gens[i]:
         (M, n, L) or (M, n, C, L)."""
         m, n = idx.shape
-        draws = draw_members(n, self.length, gens, self.max_shift, gamma)
+        draws = draw_members(n, self.length, gens, self.max_shift, gamma, self.bank)
         flat = self._windows[idx.reshape(-1), :, self.max_shift - draws.shifts]  # (M n, C, L)
-        flat = _apply(flat if self._channels else flat[:, 0], draws)
+        flat = _apply(flat if self._channels else flat[:, 0], draws, self.bank)
         return flat.reshape(m, n, *flat.shape[1:])
 
 
-def _apply(flat: torch.Tensor, d: Draws) -> torch.Tensor:
-    """Power, tilt, noise and renormalisation of channel 0 (the spectrum), then the mask
-    (channel 1, when there is one), in place on the batch `flat` ((n, L) or (n, C, L))."""
+def _lab_artifacts(s: torch.Tensor, d: Draws, bank: ArtifactBank) -> None:
+    """ATR weighting with band shifts, water and CO2 lines and a scattering baseline, each in a
+    share of the spectra at a random level, in place on spectra s (n, L) of maximum 1."""
+    u = d.artifacts
+    on = lambda k, p=ARTIFACT_P: (u[:, k:k + 1] < p).to(s.dtype)  # noqa: E731
+    atr = on(3, ARTIFACT_P / 2)
+    if atr.any():  # strong bands move toward low wavenumber (up to ATR_SHIFT points) and grow there
+        j = torch.arange(s.shape[1], dtype=s.dtype)
+        pos = (j[None, :] + ATR_SHIFT * u[:, 7:8] * s.clamp(0, 1)).clamp_(0, s.shape[1] - 1)
+        lo = pos.floor().long().clamp_(max=s.shape[1] - 2)
+        f = pos - lo
+        moved = torch.gather(s, 1, lo) * (1 - f) + torch.gather(s, 1, lo + 1) * f
+        s.copy_(torch.where(atr > 0, moved * bank.atr[None, :], s))
+    s.add_(on(0) * GAS_LEVEL * u[:, 4:5] * bank.water[d.picks[:, 0]])
+    s.add_(on(1) * GAS_LEVEL * u[:, 5:6] * bank.co2[d.picks[:, 1]])
+    s.add_(on(2) * SCATTER_LEVEL * u[:, 6:7] * bank.rise[None, :] ** (1 + 2 * u[:, 8:9]))
+
+
+def _apply(flat: torch.Tensor, d: Draws, bank: ArtifactBank | None = None) -> torch.Tensor:
+    """Power, tilt, noise (with a bank, the lab artifacts too) and renormalisation of channel 0
+    (the spectrum), then the mask (channel 1, when there is one), in place on the batch `flat`
+    ((n, L) or (n, C, L))."""
     s = flat[:, 0] if flat.dim() == 3 else flat
     if d.powers is not None:  # stronger or weaker relative band intensities: another path length or concentration
         s.clamp_min_(0).pow_(d.powers)
+    if bank is not None:
+        _lab_artifacts(s, d, bank)
     s.add_((d.tilts - 0.5) * 0.04 * torch.linspace(-0.5, 0.5, s.shape[1])[None, :])
-    s.add_(d.noise.mul_(0.005))
+    if bank is not None:
+        s.add_(d.noise.mul_(NOISE[0] + (NOISE[1] - NOISE[0]) * d.artifacts[:, 9:10]))
+    else:
+        s.add_(d.noise.mul_(0.005))
     s.div_(s.amax(dim=1, keepdim=True).clamp_min(1e-6))
     if flat.dim() == 3 and flat.shape[1] > 1:
         s.mul_(flat[:, 1])

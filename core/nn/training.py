@@ -13,7 +13,8 @@ from scipy.special import expit
 import torch
 from torch import nn
 
-from core.data.augment import ShiftedRows
+from core.artifacts.simulate import grid_bank
+from core.data.augment import ArtifactBank, ShiftedRows
 from core.data.dataset import Dataset
 from core.nn.recipes import CHANNELS, CLASS_WEIGHT_POWER, GAMMA, KERNEL, MAX_SHIFT, RECIPES
 from core.metrics.classification import molecular_f1, molecular_perfection, tune_thresholds
@@ -37,6 +38,7 @@ class TrainConfig:
     threads: int = 2
     max_shift: int = 2  # augmentation: random shift of up to this many grid points
     gamma: float = 0.0  # augmentation: intensities raised to exp(U(-gamma, gamma)) (path length, saturation)
+    artifacts: bool = False  # augmentation: lab artifacts too (water, CO2, scattering, ATR, noise levels)
     mask: bool = False  # input: a mask channel for unmeasured and mulling-agent regions
     calibrate: bool = False  # calibrate probabilities on validation data (present = p >= 0.5)
     phase_heads: bool = False  # then fine-tune one dense head per phase group on frozen encoders (core.nn.heads)
@@ -51,7 +53,7 @@ class TrainConfig:
         elif name == "improved":
             base = cls(augment=True, tune_thresholds=True, patience=10)
         elif name == "phase-aware":
-            base = cls(augment=True, patience=10, mask=True, calibrate=True, gamma=GAMMA, max_shift=MAX_SHIFT,
+            base = cls(augment=True, artifacts=True, patience=10, mask=True, calibrate=True, gamma=GAMMA, max_shift=MAX_SHIFT,
                        phase_heads=True, class_weight_power=CLASS_WEIGHT_POWER, channels=CHANNELS, kernel=KERNEL)
         else:
             raise ValueError(f"unknown recipe {name!r}; use {', '.join(RECIPES)}")
@@ -202,7 +204,8 @@ class EnsembleTrainer:
         xt, yt = torch.from_numpy(train.spectra), torch.from_numpy(train.labels.astype(np.float32))
         xv, yv = torch.from_numpy(val.spectra), torch.from_numpy(val.labels.astype(np.float32))
         w_pos, w_neg = class_weights(train.labels, cfg.class_weight_power)
-        shifted = ShiftedRows(xt, cfg.max_shift) if cfg.augment else None
+        bank = ArtifactBank.from_arrays(grid_bank(self.dataset.grid.x)) if cfg.augment and cfg.artifacts else None
+        shifted = ShiftedRows(xt, cfg.max_shift, bank) if cfg.augment else None
         members = [_Member(s, torch.Generator().manual_seed(s)) for s in self.seeds]
         inits = []
         for s in self.seeds:

@@ -4,5 +4,7 @@
 Modules (public names first, then what the module holds):
 - `classify`: Prediction, classify_files, classify_spectra, classify_in_chunks, check_spectrum,
   resolve_phase. Classification of files and spectra.
+- `undetermined`: undetermined, undetermined_batch, determined_mask, Context, HIDERS. The groups whose
+  key band is not seen, and why.
 - `scope`: model_scope. What a model covers, in one paragraph.
 """

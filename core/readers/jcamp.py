@@ -292,8 +292,10 @@ def parse(data: bytes, src: str) -> list[Spectrum]:
 
 
 # ---------------------------------------------------------------- writer
+CORRECTIONS_LABEL = "$IRGROUPSCORRECTIONS"  # what `irgroups correct` did to a spectrum (read back as meta)
 _KEEP_LABELS = ("STATE", "CASREGISTRYNO", "MOLFORM", "ORIGIN", "OWNER", "SAMPLINGPROCEDURE")
-_LABEL_NAMES = {"CASREGISTRYNO": "CAS REGISTRY NO", "SAMPLINGPROCEDURE": "SAMPLING PROCEDURE"}
+_LABEL_NAMES = {"CASREGISTRYNO": "CAS REGISTRY NO", "SAMPLINGPROCEDURE": "SAMPLING PROCEDURE",
+                CORRECTIONS_LABEL: "$IRGROUPS CORRECTIONS"}
 LINE_WIDTH = 80
 
 
@@ -335,6 +337,8 @@ def write_jcamp(s: Spectrum) -> str:
             f"##OWNER={s.meta.get('OWNER', 'unknown').splitlines()[0][:70] or 'unknown'}"]
     head += [f"##{_LABEL_NAMES.get(k, k)}={s.meta[k].splitlines()[0][:70]}" for k in _KEEP_LABELS[:4]
              if k in s.meta and k not in ("ORIGIN", "OWNER")]
+    if CORRECTIONS_LABEL in s.meta:
+        head.append(f"##{_LABEL_NAMES[CORRECTIONS_LABEL]}={' '.join(s.meta[CORRECTIONS_LABEL].split())}")
     head += [f"##$SOURCE FILE={s.source.rsplit('/', 1)[-1][:70]}", f"##$SOURCE FORMAT={s.format or 'unknown'}",
              f"##XUNITS={s.x_units}", f"##YUNITS={s.y_units}", "##XFACTOR=1", "##YFACTOR=1",
              f"##FIRSTX={_g(x[0])}", f"##LASTX={_g(x[-1])}", f"##MINY={_g(y.min())}", f"##MAXY={_g(y.max())}",
