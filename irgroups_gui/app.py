@@ -19,7 +19,7 @@ def self_test(model: str | None) -> int:
     failed = 0
     for p in classify_files([str(s) for s in samples], bundle):
         if p.ok:
-            present = [n for n, f in zip(bundle.group_names, p.present) if f]
+            present = p.present_groups(bundle.group_names)
             cautions = f"  [caution: {'; '.join(p.warnings)}]" if p.warnings else ""
             print(f"{p.name}: {', '.join(present) or '(none)'}{cautions}")
         else:

@@ -26,10 +26,11 @@ def prediction_row(entry, names) -> dict:
            "phase": p.phase if p else "", "phase_source": p.phase_source if p else "",
            "cautions": cautions(p) if p is not None and p.ok else []}
     if p is not None and p.ok:
-        row |= {"present": [n for n, f in zip(names, p.present) if f],
+        row |= {"present": p.present_groups(names),
                 "probabilities": {n: round(float(v), 4) for n, v in zip(names, p.mean)},
                 "spread": {n: round(float(v), 4) for n, v in zip(names, p.std)},
-                "in_domain": p.in_domain, "novelty": None if p.novelty is None else float(p.novelty)}
+                "in_domain": p.in_domain, "novelty": None if p.novelty is None else float(p.novelty),
+                "corrections": [c["text"] for c in p.corrections], "undetermined": dict(p.undetermined)}
     return row
 
 
@@ -52,13 +53,14 @@ def write_predictions(path: str | Path, entries, bundle) -> int:
         return len(doc["predictions"])
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["name", "file", "phase", "error", "present", "cautions", "model", "model_version",
-                    "decision_rule"] + [f"p_{n}" for n in names] + [f"sd_{n}" for n in names]
+        w.writerow(["name", "file", "phase", "error", "present", "cautions", "corrections", "undetermined",
+                    "model", "model_version", "decision_rule"] + [f"p_{n}" for n in names] + [f"sd_{n}" for n in names]
                    + [f"threshold_{n}" for n in names])
         for r in doc["predictions"]:
             probs = [r["probabilities"][n] for n in names] if "probabilities" in r else [""] * len(names)
             sds = [r["spread"][n] for n in names] if "spread" in r else [""] * len(names)
             w.writerow([r["name"], r["file"], r["phase"], r["error"], ";".join(r.get("present", [])),
-                        " | ".join(r["cautions"]), doc["model"], doc["model_version"], doc["decision_rule"]]
+                        " | ".join(r["cautions"]), " | ".join(r.get("corrections", [])),
+                        " | ".join(f"{g}: {why}" for g, why in r.get("undetermined", {}).items()), doc["model"], doc["model_version"], doc["decision_rule"]]
                        + probs + sds + list(doc["thresholds"].values()))
     return len(doc["predictions"])

@@ -25,11 +25,13 @@ def explainer_for(bundle):
     return Explainer(bundle)
 
 
-def classify_paths(paths: list[str], bundle, chunk: int, progress: Callable[[tuple[int, list]], None]) -> int:
-    """Classify files in chunks, reporting (start index, predictions) after each chunk."""
+def classify_paths(paths: list[str], bundle, chunk: int, processing,
+                   progress: Callable[[tuple[int, list]], None]) -> int:
+    """Classify files in chunks with the given corrections, reporting (start index,
+    predictions) after each chunk."""
     from core.predict.classify import classify_in_chunks
 
-    for done in classify_in_chunks(paths, bundle, chunk):
+    for done in classify_in_chunks(paths, bundle, chunk, processing=processing):
         progress(done)
     return len(paths)
 

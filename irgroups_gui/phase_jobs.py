@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 
-def reclassify(path: str, spectrum, bundle, phase: str):
+def reclassify(path: str, spectrum, bundle, phase: str, processing=None):
     """The Prediction for one spectrum (re-read from `path` when not given) with phase
-    'auto' or one of core.spectra.phase.PHASES."""
+    'auto' or one of core.spectra.phase.PHASES, and the given corrections (default: the
+    defaults)."""
+    from core.artifacts.processing import Processing
     from core.predict.classify import classify_spectra
     from core.readers.io import read_spectra
     from core.spectra.spectrum import SpectrumReadError
@@ -16,4 +18,4 @@ def reclassify(path: str, spectrum, bundle, phase: str):
             from core.predict.classify import Prediction
 
             return Prediction(source=path, error=exc.problem)
-    return classify_spectra([spectrum], bundle, phase=phase)[0]
+    return classify_spectra([spectrum], bundle, phase=phase, processing=processing or Processing())[0]

@@ -52,15 +52,20 @@ def report_html(entry, bundle, explainer, terms: np.ndarray, figure_png: bytes) 
     warn = cautions(p)
     out.append("<h2>Cautions</h2>" + ("<ul>" + "".join(f"<li>{esc(w)}</li>" for w in warn) + "</ul>"
                                       if warn else "<p>None.</p>"))
+    done = [c["text"] for c in p.corrections]
+    out.append("<h2>Corrections</h2>" + ("<ul>" + "".join(f"<li>{esc(c)}</li>" for c in done) + "</ul>"
+                                         if done else "<p>None applied.</p>"))
     out.append(f"<h2>Probabilities</h2><p>Reliability: {esc(where)}.</p><table><tr><th align=left>group</th>"
                "<th>probability</th><th>spread (sd)</th><th>threshold</th><th>decision</th><th>precision</th>"
                "<th>recall</th><th>F1</th></tr>")
     for j, name in enumerate(bundle.group_names):
         g = groups.get(name, {})
         present = bool(p.present[j])
+        decision = f"undetermined: {p.undetermined[name]}" if name in p.undetermined else \
+            "present" if present else "absent"
         out.append(f"<tr{' class=present' if present else ''}><td>{esc(name)}</td><td>{p.mean[j]:.3f}</td>"
                    f"<td>{p.std[j]:.3f}</td><td>{bundle.thresholds[j]:.2f}</td>"
-                   f"<td>{'present' if present else 'absent'}</td><td>{_fmt(g.get('precision'))}</td>"
+                   f"<td>{esc(decision)}</td><td>{_fmt(g.get('precision'))}</td>"
                    f"<td>{_fmt(g.get('recall'))}</td><td>{_fmt(g.get('f1'))}</td></tr>")
     out.append("</table><h2>Strongest evidence per present group</h2>")
     present_groups = [j for j in range(len(bundle.group_names)) if p.present[j]]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from core.artifacts.processing import Processing
 from irgroups_gui.events import Signal
 from irgroups_gui.jobs import explanation_terms
 from irgroups_gui.selection import Selection
@@ -71,6 +72,8 @@ class Session:
         self.model_changed = Signal()
         self.terms_ready = Signal()  # (index): terms of that entry are now in the cache
         self.job_failed = Signal()  # (one-line message)
+        self.processing = Processing()  # the corrections applied before classification
+        self.processing_changed = Signal()
         self._run_job = run_job
         self._terms_cache: dict[int, np.ndarray] = {}
         self._terms_running: int | None = None  # entry whose terms a job is computing
@@ -142,6 +145,18 @@ class Session:
         for e in self.entries:
             e.prediction = None
         self.model_changed.emit()
+
+    def set_processing(self, processing: Processing) -> None:
+        """Change the corrections; predictions made with the previous ones are dropped (re-run
+        them: the window does, in a worker)."""
+        if processing == self.processing:
+            return
+        self.processing = processing
+        self._generation += 1
+        self._terms_cache.clear()
+        for e in self.entries:
+            e.prediction = None
+        self.processing_changed.emit()
 
     def terms(self, index: int) -> np.ndarray | None:
         """(members, groups, channels, positions) evidence terms of a classified entry if they

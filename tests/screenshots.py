@@ -3,7 +3,8 @@
 States: empty window; a spectrum classified with a group selected, a cell hovered and the
 crosshair readout; the results table filtered; the original view in %T and µm with peak labels
 and a marked wavenumber; another member's patterns; files that failed to read; training in
-progress and stopped; the model card with Table 1; the Help pages; the dark palette; and the
+progress and stopped; the model card with Table 1; the Help pages; the dark palette; a
+water-laden KBr spectrum compensated and not, a Nujol mull with alkane and methyl undetermined; and the
 classified state again at 2x scaling (QT_SCALE_FACTOR=2, in a second process)."""
 from __future__ import annotations
 
@@ -59,6 +60,55 @@ def classified_nitrile(app, w) -> None:
     w.plots.track(weights.vb.mapViewToScene(weights.vb.mapSceneToView(weights.vb.sceneBoundingRect().center())),
                   weights.scene())
     pump(app)
+
+
+def lab_artifacts(app, w, tmp: Path, out: Path) -> None:
+    """A KBr spectrum with water vapour as another instrument records it, compensated and with
+    compensation off; a Nujol mull (from ../shared, when there) with alkane and methyl
+    undetermined."""
+    from dataclasses import replace
+
+    from core.artifacts.references import shipped_references
+    from core.artifacts.simulate import add_gas, degrade
+    from core.readers.io import read_spectra, read_spectrum
+    from core.readers.jcamp import write_jcamp
+    from core.spectra.preprocess import standardise
+    from core.spectra.validity import model_view
+
+    s = read_spectrum(ROOT / "resources" / "samples" / "100-83-4_condensed.jdx")
+    x, a = standardise(model_view(s))
+    wet = tmp / "wet_kbr.jdx"
+    dirty = add_gas(x, a, degrade(shipped_references()[0], 1.5, 0.6, 1.93), 0.15)
+    wet.write_text(write_jcamp(replace(s, x=x, y=dirty, x_units="1/CM", y_units="ABSORBANCE",
+                                       title="3-hydroxybenzaldehyde, KBr, + water vapour")))
+    files = [wet]
+    zip_path = ROOT.parent / "shared" / "data" / "nist_condensed_ir" / "spectra.zip"
+    if zip_path.exists():
+        import zipfile
+
+        with zipfile.ZipFile(zip_path) as z:
+            mull = tmp / "100-88-9.jdx"
+            mull.write_bytes(z.read("spectra/100-88-9.jdx"))  # N-cyclohexylsulfamic acid, Nujol mull
+        files.append(mull)
+    w.session.clear()
+    w.loader.add_paths([str(f) for f in files])
+    done = lambda: w.session.entries and all(e.prediction is not None for e in w.session.entries)  # noqa: E731
+    wait(app, done)
+    w.files.setCurrentRow(0)
+    pump(app)
+    w.grab().save(str(out / "8_water_kbr_compensated.png"))
+    w.processing_menu.actions()[0].setChecked(False)  # atmospheric compensation off
+    wait(app, done)
+    w.files.setCurrentRow(0)
+    pump(app)
+    w.grab().save(str(out / "8b_water_kbr_compensation_off.png"))
+    w.processing_menu.actions()[0].setChecked(True)
+    wait(app, done)
+    if len(files) > 1:
+        w.files.setCurrentRow(1)
+        pump(app)
+        w.grab().save(str(out / "8c_mull_alkane_methyl_undetermined.png"))
+    w.session.clear()
 
 
 def window(app, tmp: Path):
@@ -128,6 +178,8 @@ def main(out: Path) -> None:
         pump(app)
         dlg.grab().save(str(out / f"{name}.png"))
         dlg.close()
+
+    lab_artifacts(app, w, tmp, out)
 
     bad = tmp / "bad"
     bad.mkdir()

@@ -117,18 +117,33 @@ def test_penetration_depth_follows_the_formula():
 
 def test_atr_is_corrected_only_when_declared_and_never_twice():
     x, a = clean_spectrum()
-    assert apply(x, a, "kbr", {}).corrections == []
-    done = apply(x, a, "atr", {})
+    only_atr = Processing(baseline="off")
+    assert apply(x, a, "kbr", {}, only_atr).corrections == []
+    done = apply(x, a, "atr", {}, only_atr)
     assert [c["correction"] for c in done.corrections] == ["atr"]
-    again = apply(x, done.absorbance, "atr", {"$IRGROUPSCORRECTIONS": done.corrections[0]["text"]})
+    again = apply(x, done.absorbance, "atr", {"$IRGROUPSCORRECTIONS": done.corrections[0]["text"]}, only_atr)
     assert again.corrections == [] and "not corrected again" in again.cautions[0]
-    assert [c["correction"] for c in apply(x, a, "kbr", {}, Processing(atr="ge")).corrections] == ["atr"]
+    assert [c["correction"] for c in apply(x, a, "kbr", {}, Processing(atr="ge", baseline="off")).corrections] == ["atr"]
+    assert [c["correction"] for c in apply(x, a, "atr", {}).corrections] == ["atr", "baseline"]  # the defaults
+
+
+def test_a_scattering_baseline_is_removed_and_a_clean_spectrum_barely_touched():
+    from core.artifacts.simulate import add_scattering
+
+    x, a = clean_spectrum(SAMPLES / "71-23-8.jdx")
+    clean = apply(x, a, "gas", {}).absorbance
+    assert np.abs(clean - a).max() < 0.03  # a flat baseline stays (almost) as it is
+    for power in (1.0, 2.0, 3.0):
+        sloped = add_scattering(x, a, 0.3, power)
+        fixed = apply(x, sloped, "kbr", {}).absorbance
+        assert np.abs(sloped - a).max() > 0.29 and np.abs(fixed - a).max() < 0.06, power
+    assert apply(x, a, "gas", {}, Processing(baseline="off")).corrections == []
 
 
 def test_compensation_off_names_the_water_instead_of_removing_it():
     x, a = clean_spectrum()
     dirty = add_gas(x, a, WATER, 0.15)
-    done = apply(x, dirty, "kbr", {}, Processing(atmosphere="off"))
+    done = apply(x, dirty, "kbr", {}, Processing(atmosphere="off", baseline="off"))
     assert np.array_equal(done.absorbance, dirty) and done.corrections == []
     assert done.gases_left and "water vapour lines 1400-1900 and 3500-3900 cm-1" in done.gases_left[0]
 
@@ -168,9 +183,9 @@ def test_predict_reports_each_correction_and_the_undetermined_groups(tmp_path):
     assert [c["gas"] for c in corrections if c["correction"] == "atmosphere"] == ["water"]
     assert corrections[0]["coefficient"] > 0 and "water vapour subtracted" in corrections[0]["text"]
     assert not any("outside what the model" in w for w in out[0]["warnings"])  # not novel for its water
-    assert out[1]["corrections"] == [] and out[1]["undetermined"] == {}
+    assert [c["correction"] for c in out[1]["corrections"]] == ["baseline"] and out[1]["undetermined"] == {}
     off = json.loads(irgroups("predict", wet, "--format", "json", "--atmosphere", "off").stdout)[0]
-    assert off["corrections"] == []
+    assert [c["correction"] for c in off["corrections"]] == ["baseline"]
     assert any("water vapour lines 1400-1900 and 3500-3900 cm-1" in w for w in off["warnings"])
     assert "alcohols" in off["undetermined"] and "atmospheric compensation is off" in off["undetermined"]["alcohols"]
     table = irgroups("predict", wet, "-v").stdout

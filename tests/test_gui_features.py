@@ -186,7 +186,7 @@ def test_results_table_rows_filter_sort_copy_delete(qtbot, window, tmp_path):
     want = sum(1 for e in s.entries if e.status == "ok" and e.prediction.present[nitriles])
     assert table.proxy.rowCount() == want
     table.set_filter("all")
-    col = 4 + nitriles
+    col = 5 + nitriles
     table.view.sortByColumn(col, Qt.SortOrder.DescendingOrder)
     shown = [table.proxy.index(r, col).data() for r in range(table.proxy.rowCount())]
     values = [float(v) for v in shown if v]
@@ -200,8 +200,8 @@ def test_results_table_rows_filter_sort_copy_delete(qtbot, window, tmp_path):
     table.view.selectRow(0)
     text = table.copy_text()
     lines = text.splitlines()
-    assert lines[0].split("\t")[:4] == ["name", "phase", "present groups", "cautions"]
-    assert len(lines) == 2 and len(lines[1].split("\t")) == 4 + 17
+    assert lines[0].split("\t")[:5] == ["name", "phase", "present groups", "cautions", "undetermined"]
+    assert len(lines) == 2 and len(lines[1].split("\t")) == 5 + 17
     first = table.selected_rows()[0]
     gone = s.entries[first].path
     table.view.setFocus()
@@ -299,7 +299,7 @@ def test_units_toggles_micrometres_and_transmittance(qtbot, window, tmp_path):
 def test_menus_shortcuts_next_file_and_help(qtbot, window, tmp_path):
     _classified(qtbot, window, tmp_path)
     titles = [a.text() for a in window.menuBar().actions()]
-    assert titles == ["&File", "&View", "&Library", "&Help"]
+    assert titles == ["&File", "&View", "&Processing", "&Library", "&Help"]
     keys = {a.text(): a.shortcut().toString() for a in window.actions_list}
     assert keys["Next file"] == "Ctrl+Down" and keys["Export figure as PNG…"] == "Ctrl+E"
     window.files.setCurrentRow(0)

@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 from scipy.special import expit
 
+from core.artifacts.processing import Processing
+
 from conftest import jcamp, synthetic_dataset
 
 
@@ -134,8 +136,11 @@ def test_prediction_phase_from_file_user_or_inference(phase_bundle, tmp_path):
     assert any("inferred" in w and "P(gas)" in w for w in p_silent.warnings)
     (p_user,) = classify_files([mull], b, phase="gas")
     assert (p_user.phase, p_user.phase_source) == ("gas", "user")
-    (p_atr,) = classify_files([silent], b, phase="atr")
-    assert any("atr spectra were not in the training data" in w for w in p_atr.warnings)
+    (p_atr,) = classify_files([silent], b, phase="atr")  # ATR-corrected by default: read as transmission
+    assert [c["correction"] for c in p_atr.corrections][:1] == ["atr"]
+    assert not any("not in the training data" in w for w in p_atr.warnings)
+    (p_raw,) = classify_files([silent], b, phase="atr", processing=Processing(atr="off"))
+    assert any("atr spectra were not in the training data" in w for w in p_raw.warnings)
     assert p_atr.model_input.shape == (2, b.grid.n) and p_atr.input_spectrum.shape == (b.grid.n,)
 
 

@@ -80,7 +80,7 @@ def test_results_table_shows_a_new_prediction_of_a_row(window, qtbot, tmp_path):
     s = window.session
     qtbot.waitUntil(lambda: s.entries and s.entries[0].prediction is not None, timeout=20000)
     model = window.results.model
-    col = 4 + 6  # probability column of nitriles
+    col = 5 + 6  # probability column of nitriles
     before = model.data(model.index(0, col), Qt.ItemDataRole.DisplayRole)
     assert before == f"{s.entries[0].prediction.mean[6]:.2f}"
     p = s.entries[0].prediction

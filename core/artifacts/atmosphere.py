@@ -58,26 +58,26 @@ SHIFTS = np.arange(-2.0, 2.01, 0.5)  # cm-1: whole shifts tried; the derivative 
 
 
 @lru_cache(maxsize=8)
-def _basis_on_own_axis(ref: Reference) -> np.ndarray:
-    """(len(ref.x), 3): the reference, broadened minus itself, its derivative (per point)."""
+def _spline(ref: Reference):
+    """A cubic spline through the basis (the reference, broadened minus itself, its derivative
+    per point) on the reference's axis. Cubic, not straight lines, between the reference's points:
+    on a finer axis than the reference's, straight lines would put all the curvature at the
+    reference's points and none between."""
+    from scipy.interpolate import CubicSpline
     from scipy.ndimage import gaussian_filter1d
 
     step = float(ref.x[1] - ref.x[0])
     broad = gaussian_filter1d(ref.y, BROADEN_SIGMA / step, mode="constant")
-    return np.stack([ref.y, broad - ref.y, np.gradient(ref.y)], axis=1)
+    return CubicSpline(ref.x, np.stack([ref.y, broad - ref.y, np.gradient(ref.y)], axis=1), axis=0)
 
 
-def _shifted_basis(ref: Reference, x: np.ndarray, shift: float) -> np.ndarray:
-    """(len(x), 3): the basis moved by `shift` cm-1, at wavenumbers x. A cubic spline, not
-    straight lines, between the reference's points: on a finer axis than the reference's, straight
-    lines would put all the curvature at the reference's points and none between."""
-    from scipy.interpolate import CubicSpline
-
-    xs = x - shift
+def shifted_basis(ref: Reference, x: np.ndarray, shifts: np.ndarray) -> np.ndarray:
+    """(len(shifts), 3, len(x)): the basis moved by each shift (cm-1), at wavenumbers x."""
+    xs = x[None, :] - np.asarray(shifts, dtype=np.float64)[:, None]
     inside = (xs >= ref.x[0]) & (xs <= ref.x[-1])
-    out = np.zeros((x.size, 3))
-    out[inside] = CubicSpline(ref.x, _basis_on_own_axis(ref), axis=0)(xs[inside])
-    return out
+    out = np.zeros((*xs.shape, 3))
+    out[inside] = _spline(ref)(xs[inside])
+    return out.transpose(0, 2, 1)
 
 
 def _even_axis(x: np.ndarray, ref: Reference) -> np.ndarray:
@@ -103,25 +103,39 @@ def _segments(xe: np.ndarray) -> list[np.ndarray]:
 
 
 def _highpass(v: np.ndarray, segments: list[np.ndarray], window: int) -> np.ndarray:
-    """What a Savitzky-Golay smoothing (quadratic) leaves of v in each segment: the lines, not
-    the bands."""
+    """What a Savitzky-Golay smoothing (quadratic) leaves of v (..., points) in each segment:
+    the lines, not the bands."""
     from scipy.signal import savgol_filter
 
-    return np.concatenate([v[r] - savgol_filter(v[r], min(window, r.size - 1 + r.size % 2), 2) for r in segments])
+    return np.concatenate([v[..., r] - savgol_filter(v[..., r], min(window, r.size - 1 + r.size % 2), 2, axis=-1,
+                                                       mode="nearest")
+                           for r in segments], axis=-1)
+
+
+def _bounded_solve(A: np.ndarray, b: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted least squares for (amount, broadening, shift) with amount >= 0: the normal
+    equations, and without the amount where it would come out negative."""
+    Aw = A * w[:, None]
+    G, h = Aw.T @ A, Aw.T @ b
+    try:
+        c = np.linalg.solve(G, h)
+    except np.linalg.LinAlgError:
+        c = np.linalg.lstsq(G, h, rcond=None)[0]
+    if c[0] < 0:
+        c = np.zeros(3)
+        c[1:] = np.linalg.lstsq(G[1:, 1:], h[1:], rcond=None)[0]
+    return c
 
 
 def _robust_fit(A: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Bounded least squares (amount >= 0) with Huber weights, so that the sample's own sharp
     bands, which no amount of gas explains, do not steer the amount."""
-    from scipy.optimize import lsq_linear
-
     w = np.ones(b.size)
-    bounds = ([0.0, -np.inf, -np.inf], [np.inf, np.inf, np.inf])
     for _ in range(HUBER_ROUNDS + 1):
-        c = lsq_linear(A * w[:, None], b * w, bounds=bounds).x
+        c = _bounded_solve(A, b, w)
         r = np.abs(b - A @ c)
         k = 1.5 * np.median(r) / 0.6745 + 1e-12
-        w = np.sqrt(np.minimum(1.0, k / np.maximum(r, 1e-12)))
+        w = np.minimum(1.0, k / np.maximum(r, 1e-12))
     return c
 
 
@@ -136,31 +150,34 @@ def fit_gas(x: np.ndarray, a: np.ndarray, ref: Reference, valid: np.ndarray | No
     if sum(r.size for r in segments) < 20 or peak <= 0:
         return none, np.zeros_like(a)
     window = max(5, int(SMOOTH_WINDOW / float(np.median(np.diff(xe)))) | 1)
-    H = lambda v: _highpass(v, segments, window)  # noqa: E731
-    b = H(np.interp(xe, x, np.asarray(a, dtype=np.float64)))
+    near = (x >= xe[0] - 20) & (x <= xe[-1] + 20)
+    xn = x[near]
+    # the spectrum and the basis, sampled at the spectrum's own points, read on the even axis alike
+    j = np.clip(np.searchsorted(xn, xe), 1, xn.size - 1)
+    f = (xe - xn[j - 1]) / (xn[j] - xn[j - 1])
+    on_even = lambda v: v[..., j - 1] * (1 - f) + v[..., j] * f  # noqa: E731
+    b = _highpass(on_even(np.asarray(a, dtype=np.float64)[near]), segments, window)
     before = float(b @ b)
     if before <= 0:
         return none, np.zeros_like(a)
-    xn = x[(x >= xe[0] - 20) & (x <= xe[-1] + 20)]
-    best = None
-    for s in SHIFTS:
-        # the basis sampled at the spectrum's own points, then read on the even axis as the spectrum is
-        Bx = _shifted_basis(ref, xn, s)
-        A = np.stack([H(np.interp(xe, xn, Bx[:, k])) for k in range(3)], axis=1)
-        if not np.any(A[:, 0]):
-            continue
-        c = _robust_fit(A, b)
-        r = b - A @ c
-        if best is None or r @ r < best[0]:
-            best = (float(r @ r), s, c)
-    if best is None:
+    basis = _highpass(on_even(shifted_basis(ref, xn, SHIFTS)), segments, window)  # (shifts, 3, points)
+    if not np.any(basis[:, 0]):
         return none, np.zeros_like(a)
+    # the shift by plain least squares over all of them, then the robust fit at the best one
+    ones = np.ones(b.size)
+    fits = [(float(np.sum((b - basis[k].T @ c) ** 2)), k) for k in range(len(SHIFTS))
+            for c in (_bounded_solve(basis[k].T, b, ones),)]
+    k = min(fits)[1]
+    c = _robust_fit(basis[k].T, b)
+    r = b - basis[k].T @ c
+    best = (float(r @ r), SHIFTS[k], c)
     rest, s, c = best
     smoothing = 1.0 - rest / before
     amount = float(c[0])
     relative = amount / peak
     applied = amount > 0 and smoothing >= MIN_SMOOTHING.get(ref.key, 0.15) and relative >= MIN_AMOUNT
-    return GasFit(ref.key, ref.name, amount, relative, smoothing, applied, ref.line_regions), _shifted_basis(ref, x, s) @ c
+    gas = c @ shifted_basis(ref, x, np.array([s]))[0]
+    return GasFit(ref.key, ref.name, amount, relative, smoothing, applied, ref.line_regions), gas
 
 
 def compensate(x: np.ndarray, a: np.ndarray, refs: tuple[Reference, ...] | None = None,

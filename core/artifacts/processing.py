@@ -1,7 +1,7 @@
 """The corrections applied to a spectrum before classification, as the user set them, and the
 record of what was done: atmospheric compensation (`auto`: fitted, subtracted where found;
 `off`), ATR correction (`auto`: for spectra that declare ATR; `off`; or a crystal, which applies
-it to every spectrum) and baseline removal (`off` by default; `on`).
+it to every spectrum) and baseline removal (`on`: a polynomial under the bands; `off`).
 
 Every correction works on absorbance over the spectrum's own ascending wavenumber axis, before
 resampling, so `irgroups correct` writes the spectrum on its own points."""
@@ -16,7 +16,7 @@ from core.artifacts.atr import CRYSTALS, DEFAULT_CRYSTAL, ATRSettings, correct_a
 
 ATMOSPHERE_CHOICES = ("auto", "off")
 ATR_CHOICES = ("auto", "off", *CRYSTALS)
-BASELINE_CHOICES = ("off", "on")
+BASELINE_CHOICES = ("on", "off")
 
 
 @dataclass(frozen=True)
@@ -24,30 +24,29 @@ class Processing:
     """What to correct. The defaults are what `classify`, `evaluate` and the app apply."""
 
     atmosphere: str = "auto"
-    atr: str = "auto"
+    atr: str = "auto"  # auto (spectra that declare ATR), off, or a crystal name (every spectrum)
+    crystal: str = DEFAULT_CRYSTAL  # the crystal of `auto`
     angle: float = 45.0
     sample_index: float = 1.5
-    baseline: str = "off"
+    baseline: str = "on"
 
     def __post_init__(self):
         for name, value, choices in (("atmosphere", self.atmosphere, ATMOSPHERE_CHOICES),
                                      ("atr", self.atr, ATR_CHOICES), ("baseline", self.baseline, BASELINE_CHOICES)):
             if value not in choices:
                 raise ValueError(f"--{name} {value!r}: use {', '.join(choices)}")
-        ATRSettings(self.crystal, self.angle, self.sample_index).check()
-
-    @property
-    def crystal(self) -> str:
-        return self.atr if self.atr in CRYSTALS else DEFAULT_CRYSTAL
+        self.atr_settings().check()
 
     def atr_settings(self) -> ATRSettings:
-        return ATRSettings(self.crystal, self.angle, self.sample_index)
+        """The accessory: the crystal `atr` names, else `crystal`."""
+        return ATRSettings(self.atr if self.atr in CRYSTALS else self.crystal, self.angle, self.sample_index)
 
 
 @dataclass
 class Outcome:
-    """A corrected spectrum: the absorbance, each correction done (a dict with `correction` and
-    `text`, plus its coefficients), cautions, and gases found but left in (compensation off)."""
+    """A corrected spectrum: the absorbance, each correction done (a dict with `correction`,
+    `text`, a `short` label and its coefficients), cautions, and gases found but left in
+    (compensation off)."""
 
     absorbance: np.ndarray
     corrections: list[dict] = field(default_factory=list)
@@ -78,7 +77,8 @@ def _atmosphere(x: np.ndarray, a: np.ndarray, processing: Processing, out: Outco
         return a
     for f in found:
         out.corrections.append(f.to_dict() | {"text": f"{f.name} subtracted (coefficient {f.amount:.4g}, "
-                                                      f"{f.relative:.0%} of the spectrum's maximum)"})
+                                                      f"{f.relative:.0%} of the spectrum's maximum)",
+                                              "short": f"{f.name} {f.amount:.3g}"})
     return corrected
 
 
@@ -93,7 +93,7 @@ def _atr(x: np.ndarray, a: np.ndarray, phase: str, meta: dict, processing: Proce
     settings = processing.atr_settings()
     out.corrections.append({"correction": "atr", "crystal": settings.crystal, "crystal_index": settings.n_crystal,
                             "angle": settings.angle, "sample_index": settings.sample_index,
-                            "text": describe(settings)})
+                            "text": describe(settings), "short": f"ATR ({settings.crystal})"})
     return correct_atr(x, a, settings)
 
 
@@ -103,16 +103,16 @@ def _baseline(x: np.ndarray, a: np.ndarray, processing: Processing, out: Outcome
     from core.artifacts.baseline import remove_baseline
 
     corrected, info = remove_baseline(x, a)
-    out.corrections.append(info)
+    out.corrections.append(info | {"short": "baseline"})
     return corrected
 
 
 def apply(x: np.ndarray, a: np.ndarray, phase: str, meta: dict, processing: Processing = Processing()) -> Outcome:
-    """All corrections, in the order the artifacts arose: the air's gases were added last (in the
-    beam path, outside the sample), so they are subtracted first; then the baseline; then the
-    ATR rescaling, which belongs to the sample's own absorbance."""
+    """All corrections, in order: the air's gases first (they were added last, in the beam path
+    outside the sample), then the ATR rescaling, then the baseline, fitted under the bands of the
+    rescaled spectrum (measured: the other way round costs ATR spectra 0.009 molecular F1)."""
     out = Outcome(np.asarray(a, dtype=np.float64))
     a = _atmosphere(x, out.absorbance, processing, out)
-    a = _baseline(x, a, processing, out)
-    out.absorbance = _atr(x, a, phase, meta, processing, out)
+    a = _atr(x, a, phase, meta, processing, out)
+    out.absorbance = _baseline(x, a, processing, out)
     return out

@@ -87,7 +87,8 @@ def add_processing_arguments(p) -> None:
                    help="ATR correction: auto (spectra that declare ATR, diamond), off, or the crystal for every file")
     g.add_argument("--atr-angle", type=float, default=45.0, help="ATR angle of incidence in degrees (default 45)")
     g.add_argument("--sample-index", type=float, default=1.5, help="sample refractive index for ATR (default 1.5)")
-    g.add_argument("--baseline", choices=BASELINE_CHOICES, default="off", help="remove a sloping baseline (arPLS)")
+    g.add_argument("--baseline", choices=BASELINE_CHOICES, default="on",
+                   help="remove a sloping (scattering) baseline, a polynomial under the bands (default on)")
 
 
 def processing_from(args):
@@ -95,6 +96,7 @@ def processing_from(args):
     from core.artifacts.processing import Processing
 
     try:
-        return Processing(args.atmosphere, args.atr, args.atr_angle, args.sample_index, args.baseline)
+        return Processing(atmosphere=args.atmosphere, atr=args.atr, angle=args.atr_angle,
+                          sample_index=args.sample_index, baseline=args.baseline)
     except ValueError as exc:
         raise CLIError(str(exc)) from None

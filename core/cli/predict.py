@@ -45,7 +45,7 @@ def cmd_predict(args) -> int:
             if p.ok:
                 entry |= {"probabilities": {n: round(float(v), 4) for n, v in zip(names, p.mean)},
                           "spread": {n: round(float(v), 4) for n, v in zip(names, p.std)},
-                          "present": [n for n, f in zip(names, p.present) if f], "warnings": p.warnings,
+                          "present": p.present_groups(names), "warnings": p.warnings,
                           "phase": p.phase, "phase_source": p.phase_source,
                           "in_domain": p.in_domain, "novelty": None if p.novelty is None else round(p.novelty, 3),
                           "corrections": p.corrections, "undetermined": p.undetermined}
@@ -62,7 +62,7 @@ def cmd_predict(args) -> int:
                       "" if p.novelty is None else f"{p.novelty:.3f}", "; ".join(c["text"] for c in p.corrections),
                       "; ".join(f"{g}: {r}" for g, r in p.undetermined.items())]
             if p.ok:
-                w.writerow([p.source, "", ";".join(n for n, f in zip(names, p.present) if f)]
+                w.writerow([p.source, "", ";".join(p.present_groups(names))]
                            + [f"{v:.4f}" for v in p.mean] + [f"{v:.4f}" for v in p.std] + domain)
             else:
                 w.writerow([p.source, p.error, ""] + [""] * (2 * len(names)) + domain)
@@ -71,7 +71,7 @@ def cmd_predict(args) -> int:
             if not p.ok:
                 print(f"{_label(p)}: error: {p.error}")
                 continue
-            present = [n for n, f in zip(names, p.present) if f]
+            present = p.present_groups(names)
             outside = "[outside the model's domain] " if p.in_domain is False else ""
             print(f"{_label(p)}: {outside}{', '.join(present) or '(no group)'}")
             for c in p.corrections:

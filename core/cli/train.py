@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 from scipy.special import expit
 
-from core.cli.common import EXIT_OK, CLIError, ProgressLine, load_model, load_or_build
+from core.cli.common import (EXIT_OK, CLIError, ProgressLine, add_processing_arguments, load_model, load_or_build,
+                             processing_from)
 
 
 def add_parser(sub) -> None:
@@ -38,6 +39,7 @@ def add_parser(sub) -> None:
     e.add_argument("--keep-all-states", action="store_true")
     e.add_argument("--format", choices=["table", "json"], default="table")
     e.add_argument("--reliability", metavar="FILE.png|svg", help="write reliability diagrams per phase")
+    add_processing_arguments(e)
     e.set_defaults(func=cmd_evaluate)
 
 
@@ -50,6 +52,10 @@ def _metrics_table(metrics: dict, names) -> str:
                    f"{g['recall']:6.3f} {g['f1']:6.3f} {g['auc']:6.3f} {g['support']:5d}")
     out.append(f"molecular F1 {metrics['molecular_f1']:.3f}   molecular perfection "
                f"{metrics['molecular_perfection']:.3f}   (n = {metrics['n']})")
+    if "determined_f1" in metrics:
+        shares = ", ".join(f"{n} {s:.0%}" for n, s in metrics["undetermined_share"].items() if s > 0) or "none"
+        out.append(f"determined F1 {metrics['determined_f1']:.3f} (over the groups each spectrum lets the model "
+                   f"judge); undetermined: {shares}")
     return "\n".join(out)
 
 
@@ -111,7 +117,7 @@ def cmd_evaluate(args) -> int:
     from core.evaluation.evaluate import EvaluationError, evaluate_bundle
 
     try:
-        report = evaluate_bundle(bundle, ds)
+        report = evaluate_bundle(bundle, ds, processing_from(args))
     except EvaluationError as exc:
         raise CLIError(str(exc)) from None
     ens = report["ensemble"]
@@ -119,7 +125,8 @@ def cmd_evaluate(args) -> int:
         _write_reliability(bundle, ds, report, Path(args.reliability))
     if args.format == "json":
         out = {"model": bundle.path, "split": split, "n": ens["n"], "molecular_f1": ens["molecular_f1"],
-               "molecular_perfection": ens["molecular_perfection"], "groups": ens["groups"],
+               "molecular_perfection": ens["molecular_perfection"], "determined_f1": ens["determined_f1"],
+               "undetermined_share": ens["undetermined_share"], "groups": ens["groups"],
                "phases": report["phases"], "members_mean": report["members_mean"]}
         print(json.dumps(out, indent=1))
     else:
@@ -133,9 +140,10 @@ def cmd_evaluate(args) -> int:
 
 
 def _phases_table(phases: dict) -> str:
-    out = [f"{'phase':10s} {'n':>6s} {'mol. F1':>8s} {'perfection':>10s} {'ECE':>6s}"]
+    out = [f"{'phase':10s} {'n':>6s} {'mol. F1':>8s} {'perfection':>10s} {'ECE':>6s} {'determined F1':>13s}"]
     for name, m in phases.items():
-        out.append(f"{name:10s} {m['n']:6d} {m['molecular_f1']:8.3f} {m['molecular_perfection']:10.3f} {m['ece']:6.3f}")
+        out.append(f"{name:10s} {m['n']:6d} {m['molecular_f1']:8.3f} {m['molecular_perfection']:10.3f} {m['ece']:6.3f} "
+                   f"{m['determined_f1']:13.3f}")
     return "\n".join(out)
 
 

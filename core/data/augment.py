@@ -13,9 +13,9 @@ import numpy as np
 import torch
 from torch import nn
 
-ARTIFACT_P = 0.3  # the chance of each artifact in a training spectrum (ATR: half that)
+ARTIFACT_P = 0.2  # the chance of each artifact in a training spectrum (ATR: half that)
 GAS_LEVEL, SCATTER_LEVEL, ATR_SHIFT = 0.25, 0.4, 1.0  # the largest gas line, baseline (x max), shift (points)
-NOISE = (0.002, 0.015)  # noise standard deviation, x max, with an artifact bank (else 0.005)
+NOISE = (0.002, 0.01)  # noise standard deviation, x max, with an artifact bank (else 0.005)
 
 
 @dataclass

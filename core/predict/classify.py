@@ -46,6 +46,12 @@ class Prediction:
     def ok(self) -> bool:
         return self.error is None
 
+    def present_groups(self, names) -> list[str]:
+        """The groups the answer names as present: decided present and not undetermined."""
+        if self.present is None:
+            return []
+        return [n for n, f in zip(names, self.present) if f and n not in self.undetermined]
+
     @property
     def input_spectrum(self) -> np.ndarray | None:
         """The spectrum channel of the network's input (L,), for display."""

@@ -56,9 +56,10 @@ class FileList(QListWidget):
             item.setForeground(QBrush(QColor(*theme.ERROR_TEXT)))
         else:
             names = self.session.bundle.group_names
-            present = [n for n, f in zip(names, p.present) if f]
+            present = p.present_groups(names)
             caution = "  ⚠" if p.warnings or p.in_domain is False else ""
-            item.setText(f"{e.name}{caution}\n    {', '.join(present) or 'no group'}")
+            unknown = f"  (undetermined: {', '.join(p.undetermined)})" if p.undetermined else ""
+            item.setText(f"{e.name}{caution}\n    {', '.join(present) or 'no group'}{unknown}")
             item.setData(Qt.ItemDataRole.ForegroundRole, None)  # the palette's text colour
         item.setToolTip(f"{e.path}\n" + ("\n".join(p.warnings) if p and p.ok else (p.error if p else "")))
 

@@ -90,7 +90,7 @@ class Loader:
         progress.setValue(0)
         progress.show()
         paths = [session.entries[i].path for i in pending]
-        w = thread_worker(classify_paths, paths, session.bundle, CHUNK, progress=True)
+        w = thread_worker(classify_paths, paths, session.bundle, CHUNK, session.processing, progress=True)
         generation = session.generation
 
         def on_chunk(chunk):
@@ -136,7 +136,7 @@ class Loader:
             self.phase_choice.pop(entry.path, None)
         else:
             self.phase_choice[entry.path] = phase
-        w = thread_worker(reclassify, entry.path, entry.prediction.spectrum, bundle, phase)
+        w = thread_worker(reclassify, entry.path, entry.prediction.spectrum, bundle, phase, session.processing)
 
         def returned(pred):
             # the list may have changed meanwhile: find the entry again by its file

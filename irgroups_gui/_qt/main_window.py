@@ -20,6 +20,7 @@ from irgroups_gui._qt.loader import Loader
 from irgroups_gui._qt.menus import build_menus
 from irgroups_gui._qt.model_card import ModelCard
 from irgroups_gui._qt.patterns_view import PatternsView
+from irgroups_gui._qt.processing_menu import build_processing_menu
 from irgroups_gui._qt.probability_panel import ProbabilityPanel
 from irgroups_gui._qt.results_table import ResultsTable
 from irgroups_gui._qt.session_files import SessionFiles
@@ -87,6 +88,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
         self.actions_list: list[QAction] = build_menus(self)
         self.menuBar().insertMenu(self.menuBar().actions()[-1], self.similar.menu)  # before Help
+        self.processing_menu, processing_actions = build_processing_menu(self, self.session)
+        self.menuBar().insertMenu(self.menuBar().actions()[-2], self.processing_menu)  # before Library
+        self.actions_list += processing_actions
+        self.session.processing_changed.connect(self._processing_changed)
         self.loader.refresh_recent()
         self.session.model_changed.connect(self._model_ready)
         self.status("Loading the model…")
@@ -182,6 +187,10 @@ class MainWindow(QMainWindow):
         b = self.session.bundle
         self.model_label.setText(model_line(b))
         self.status(f"Model ready: {len(b.members)} members. Drop spectra on the window.", 8000)
+        self.loader.queue_all()
+
+    def _processing_changed(self) -> None:
+        self.status("Corrections changed: classifying the list again…", 5000)
         self.loader.queue_all()
 
     # ---------------------------------------------------------------- drag and drop

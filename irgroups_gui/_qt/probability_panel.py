@@ -35,7 +35,8 @@ class ProbabilityPanel(pg.PlotWidget):
         theme.set_title(self.plot, "functional groups")
         self.plot.getAxis("left").setWidth(150)
         self.bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
-        self._brushes = {True: pg.mkBrush(*theme.PRESENT), False: pg.mkBrush(*theme.ABSENT)}
+        self._brushes = {True: pg.mkBrush(*theme.PRESENT), False: pg.mkBrush(*theme.ABSENT),
+                         None: pg.mkBrush(*theme.UNDETERMINED)}
         self.errors = pg.ErrorBarItem(pen=pg.mkPen((60, 60, 60), width=1))
         self.thresholds = pg.ScatterPlotItem(symbol="|", size=16, pen=pg.mkPen((0, 0, 0), width=2))
         self.highlight = pg.BarGraphItem(x0=[0], y=[0], height=0.9, width=[1.02], brush=pg.mkBrush(255, 220, 120, 90),
@@ -66,7 +67,8 @@ class ProbabilityPanel(pg.PlotWidget):
         self.order = np.argsort(-mean, kind="stable") if (self.sorted and has) else np.arange(n)
         rows = np.empty(n)
         rows[self.order] = np.arange(n)
-        brushes = [self._brushes[p] for p in present]
+        unknown = set(pred.undetermined) if has else set()
+        brushes = [self._brushes[None if name in unknown else bool(p)] for name, p in zip(GROUP_NAMES, present)]
         self.bars.setOpts(x0=np.zeros(n), y=rows, width=mean, height=0.7, brushes=brushes, pen=None)
         left, right = clipped_spread(mean, std)
         self.errors.setData(x=mean, y=rows, left=left, right=right, beam=0.25)
@@ -76,7 +78,9 @@ class ProbabilityPanel(pg.PlotWidget):
         ticks = []
         for i, name in enumerate(GROUP_NAMES):
             label = f"{name}  {mean[i]:.2f}" if has else name
-            ticks.append((rows[i], f"▶ {label}" if present[i] else label))
+            if name in unknown:
+                label = f"{name}  ?"
+            ticks.append((rows[i], f"▶ {label}" if present[i] and name not in unknown else label))
         self.plot.getAxis("left").setTicks([ticks])
         g = self.session.selection.group
         self.highlight.setOpts(x0=[-0.01], y=[rows[g]], width=[1.02], height=0.9)
@@ -101,6 +105,10 @@ class ProbabilityPanel(pg.PlotWidget):
         lines = [f"<b>{name}</b>"]
         if pred is not None and pred.ok and bundle is not None:
             verdict = "present" if pred.present[group] else "absent"
+            if name in pred.undetermined:
+                lines.append(f"<b>undetermined</b>: {pred.undetermined[name]}; the model cannot tell, whatever "
+                             "its probability")
+                verdict += " (but undetermined)"
             lines.append(f"probability {pred.mean[group]:.3f} ± {pred.std[group]:.3f} (spread over "
                          f"{len(bundle.members)} members); threshold {bundle.thresholds[group]:.2f} → {verdict}")
         if bundle is not None:

@@ -16,7 +16,7 @@ from irgroups_gui._qt import theme
 from irgroups_gui.export import cautions
 from irgroups_gui.session import Session
 
-FIXED = ("name", "phase", "present groups", "cautions")
+FIXED = ("name", "phase", "present groups", "cautions", "undetermined")
 PHASE_CHOICES = ("auto",) + tuple(PHASES)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 PHASE_ROLE = Qt.ItemDataRole.UserRole + 2  # the phase column's editing value: auto or the chosen phase
@@ -74,7 +74,10 @@ class ResultsModel(QStandardItemModel):
             else:
                 g = col - len(FIXED)
                 item.setData(float(p.mean[g]) if ok else -1.0, SORT_ROLE)
-                if ok:
+                if ok and self.session.bundle.group_names[g] in p.undetermined:
+                    item.setBackground(QColor(*theme.UNDETERMINED))
+                    item.setToolTip(f"undetermined: {p.undetermined[self.session.bundle.group_names[g]]}")
+                elif ok:
                     base = theme.PRESENT if p.present[g] else theme.ABSENT
                     alpha = int(40 + 200 * float(p.mean[g])) if p.present[g] else int(120 * float(p.mean[g]))
                     item.setBackground(QColor(*base, alpha))
@@ -105,9 +108,11 @@ class ResultsModel(QStandardItemModel):
             return f"error: {p.error}" if col == 3 else ""
         names = self.session.bundle.group_names
         if col == 2:
-            return ", ".join(n for n, f in zip(names, p.present) if f)
+            return ", ".join(p.present_groups(names))
         if col == 3:
             return "; ".join(cautions(p))
+        if col == 4:
+            return "; ".join(f"{g}: {why}" for g, why in p.undetermined.items())
         return f"{p.mean[col - len(FIXED)]:.2f}"
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole):  # noqa: N802 (Qt API)

@@ -159,7 +159,9 @@ class SpectrumView:
                 if k == 0:
                     self.main_curve = (grid.x, np.asarray(pred.input_spectrum))
         self._set_curves(drawn)
-        self._title(legend)
+        first = next((self.session.entries[i].prediction for i in shown if self.session.entries[i].prediction
+                      and self.session.entries[i].prediction.ok), None)
+        self._title(legend, first.corrections if first is not None else [])
         self._draw_bands()
         self._draw_peaks()
 
@@ -186,15 +188,18 @@ class SpectrumView:
         """The curves currently shown."""
         return [c for c in self._curves if c.isVisible()]
 
-    def _title(self, legend: list[tuple[tuple, str]]) -> None:
+    def _title(self, legend: list[tuple[tuple, str]], corrections: list[dict] = ()) -> None:
         """The spectra's names above the plot (never over the data); in the 'both' form also
-        which curve is which."""
+        which curve is which, and what was corrected in the first spectrum (with coefficients)."""
         if not legend:
             theme.set_title(self.plot, "")
             return
         parts = [f"<span style='color:rgb{c}'>■</span> {html.escape(n)}" for c, n in legend]
         if self.form == "both":
             parts.append("<span style='color:rgb(150,150,150)'>grey: original (absorbance / max)</span>")
+            if corrections:  # short: a title wider than the plot would widen it past its neighbours
+                parts.append("<br>corrected: " + html.escape(", ".join(c.get("short", c["correction"])
+                                                                       for c in corrections)))
         theme.set_title(self.plot, "&nbsp;&nbsp;".join(parts), size="9pt")
 
     def _draw_bands(self) -> None:

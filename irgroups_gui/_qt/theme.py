@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsItem
 
 PRESENT = (200, 60, 40)
 ABSENT = (120, 140, 170)
+UNDETERMINED = (205, 205, 205)  # a group the model cannot judge in this spectrum (key band hidden)
 ACCENT = (230, 140, 20)
 BAND = (255, 170, 0, 45)
 FIELD = (40, 120, 220, 60)

@@ -113,7 +113,7 @@ def main() -> None:
     for k, artifact in enumerate(ARTIFACTS):
         t0 = time.perf_counter()
         spectra = spectra_for(ds, rows, artifact, seed=k)
-        off = classify_spectra(spectra, bundle, processing=Processing(atmosphere="off", atr="off"))
+        off = classify_spectra(spectra, bundle, processing=Processing(atmosphere="off", atr="off", baseline="off"))
         on = classify_spectra(spectra, bundle)
         f_off, _ = molecular_f1(labels, off, names)
         f_on, f_det = molecular_f1(labels, on, names)
