@@ -236,5 +236,9 @@ def test_mull_spectra_leave_alkane_and_methyl_undetermined():
     short = undetermined(Context(x, spectrum, x < 2000, "", "liquid"), GROUP_NAMES)
     assert {"alkane", "methyl", "nitriles", "alcohols", "amines"} <= set(short) and "not measured" in short["nitriles"]
     flat = spectrum.copy()
-    flat[(x > 2150) & (x < 2300)] = 0.3  # an opaque solvent window
-    assert "flat" in undetermined(Context(x, flat, valid, "", "solution"), GROUP_NAMES)["nitriles"]
+    flat[(x > 2150) & (x < 2300)] = 1.0  # an opaque solvent window
+    assert "solvent absorbs everything" in undetermined(Context(x, flat, valid, "", "solution"), GROUP_NAMES)["nitriles"]
+    assert "nitriles" not in undetermined(Context(x, flat, valid, "", "kbr"), GROUP_NAMES)  # a saturated band: seen
+    plateau = spectrum.copy()
+    plateau[(x > 2150) & (x < 2300)] = 0.01  # a baseline plateau of a digitised spectrum: no absorption
+    assert "nitriles" not in undetermined(Context(x, plateau, valid, "", "solution"), GROUP_NAMES)
