@@ -70,7 +70,7 @@ def lab_artifacts(app, w, tmp: Path, out: Path) -> None:
 
     from core.artifacts.references import shipped_references
     from core.artifacts.simulate import add_gas, degrade
-    from core.readers.io import read_spectra, read_spectrum
+    from core.readers.io import read_spectrum
     from core.readers.jcamp import write_jcamp
     from core.spectra.preprocess import standardise
     from core.spectra.validity import model_view

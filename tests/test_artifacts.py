@@ -19,7 +19,6 @@ from core.artifacts.simulate import add_gas, add_noise, atr_distort, degrade
 from core.readers.io import read_spectrum
 from core.readers.jcamp import write_jcamp
 from core.spectra.preprocess import standardise
-from core.spectra.spectrum import Spectrum
 from core.spectra.validity import model_view
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from _common import ROOT, need_shared
+from _common import need_shared
 
 DEFAULT_DATASET = Path("/tmp/irgroups_bench/all.h5")
 LEVEL_GAS = 0.15
