@@ -38,6 +38,7 @@ def test_compensation_is_shown_and_switching_it_off_reclassifies(qtbot, wet, tmp
     assert "alcohols" in off.undetermined and "water vapour" in off.undetermined["alcohols"]
     alcohols = s.bundle.group_names.index("alcohols")
     assert "undetermined" in w.probabilities.tooltip(alcohols)
+    assert "undetermined" in w.probabilities.plot.titleLabel.text
     assert "undetermined: alcohols" in w.files.item(0).text()
     table = w.results.model
     assert "alcohols: key band" in table.text(0, 4)

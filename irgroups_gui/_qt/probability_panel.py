@@ -93,8 +93,9 @@ class ProbabilityPanel(pg.PlotWidget):
         elif not pred.ok:
             theme.set_title(self.plot, "not classified", size="10pt")
         else:
-            k = int(present.sum())
-            theme.set_title(self.plot, f"{k} group{'' if k == 1 else 's'} present", size="10pt")
+            k = len(pred.present_groups(GROUP_NAMES))
+            unsure = f", {len(unknown)} undetermined" if unknown else ""
+            theme.set_title(self.plot, f"{k} group{'' if k == 1 else 's'} present{unsure}", size="10pt")
 
     def tooltip(self, group: int) -> str:
         """What the bar of `group` says, with the model's recorded test reliability for it."""
