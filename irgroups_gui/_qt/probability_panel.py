@@ -94,8 +94,10 @@ class ProbabilityPanel(pg.PlotWidget):
             theme.set_title(self.plot, "not classified", size="10pt")
         else:
             k = len(pred.present_groups(GROUP_NAMES))
-            unsure = f", {len(unknown)} undetermined" if unknown else ""
-            theme.set_title(self.plot, f"{k} group{'' if k == 1 else 's'} present{unsure}", size="10pt")
+            if unknown:  # short: a title wider than the panel would widen the plot past it
+                theme.set_title(self.plot, f"{k} present, {len(unknown)} undetermined", size="9pt")
+            else:
+                theme.set_title(self.plot, f"{k} group{'' if k == 1 else 's'} present", size="10pt")
 
     def tooltip(self, group: int) -> str:
         """What the bar of `group` says, with the model's recorded test reliability for it."""
