@@ -13,7 +13,7 @@ DECISION_RULE = "present when the ensemble mean probability >= the group's thres
 def cautions(pred) -> list[str]:
     """The prediction's cautions, plus the novelty check when the model made one."""
     out = list(pred.warnings or [])
-    if pred.in_domain is False:
+    if pred.in_domain is False and not any(w.startswith("outside what the model was trained on") for w in out):
         score = f" (novelty {pred.novelty:.2f})" if pred.novelty is not None else ""
         out.append(f"unlike the spectra the model was trained on{score}; treat with care")
     return out
@@ -44,6 +44,14 @@ def export_document(entries, bundle) -> dict:
             "predictions": [prediction_row(e, names) for e in entries]}
 
 
+def default_file_name(entry, fmt: str, fallback: str) -> str:
+    """What a save dialog proposes: the spectrum's own file name with the export's suffix, else
+    `fallback` (no spectrum selected)."""
+    if entry is None:
+        return f"{fallback}.{fmt}"
+    return f"{Path(entry.path.split(' #')[0]).stem}.{fmt}"
+
+
 def write_predictions(path: str | Path, entries, bundle) -> int:
     """Write a .json or .csv (by suffix; anything else is CSV); returns the number of rows."""
     doc = export_document(entries, bundle)
@@ -54,13 +62,15 @@ def write_predictions(path: str | Path, entries, bundle) -> int:
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["name", "file", "phase", "error", "present", "cautions", "corrections", "undetermined",
-                    "model", "model_version", "decision_rule"] + [f"p_{n}" for n in names] + [f"sd_{n}" for n in names]
+                    "in_domain", "novelty", "model", "model_version", "decision_rule"] + [f"p_{n}" for n in names] + [f"sd_{n}" for n in names]
                    + [f"threshold_{n}" for n in names])
         for r in doc["predictions"]:
             probs = [r["probabilities"][n] for n in names] if "probabilities" in r else [""] * len(names)
             sds = [r["spread"][n] for n in names] if "spread" in r else [""] * len(names)
             w.writerow([r["name"], r["file"], r["phase"], r["error"], ";".join(r.get("present", [])),
                         " | ".join(r["cautions"]), " | ".join(r.get("corrections", [])),
-                        " | ".join(f"{g}: {why}" for g, why in r.get("undetermined", {}).items()), doc["model"], doc["model_version"], doc["decision_rule"]]
+                        " | ".join(f"{g}: {why}" for g, why in r.get("undetermined", {}).items()),
+                        "" if r.get("in_domain") is None else str(r["in_domain"]).lower(),
+                        "" if r.get("novelty") is None else f"{r['novelty']:.3f}", doc["model"], doc["model_version"], doc["decision_rule"]]
                        + probs + sds + list(doc["thresholds"].values()))
     return len(doc["predictions"])

@@ -65,3 +65,23 @@ def test_exports_and_report_carry_corrections_and_undetermined(qtbot, wet, tmp_p
     assert w.exports.report(str(tmp_path / "r.html"))
     html = (tmp_path / "r.html").read_text()
     assert "<h2>Corrections</h2>" in html and "undetermined: key band" in html
+
+
+def test_about_credits_the_condensed_data_and_exports_name_and_caution_once(qtbot, wet, tmp_path):
+    from core.predict.classify import Prediction
+    from irgroups_gui._qt.help import about_html
+    from irgroups_gui.export import cautions, default_file_name
+
+    assert "Coblentz Society" in about_html() and "NIST Standard Reference Database 69" in about_html()
+    p = Prediction("x.jdx", warnings=["outside what the model was trained on (novelty 2.1)"], in_domain=False,
+                   novelty=2.1)
+    assert len([c for c in cautions(p) if "trained on" in c]) == 1  # said once, not twice
+    entry = wet.session.current()
+    assert default_file_name(entry, "svg", "irgroups") == "wet_kbr.svg"
+    assert default_file_name(None, "png", "irgroups") == "irgroups.png"
+    assert wet.exports.predictions(str(tmp_path / "p.csv"))
+    with open(tmp_path / "p.csv", newline="") as f:
+        row = next(csv.DictReader(f))
+    p0 = wet.session.entries[0].prediction  # the test model has no novelty check: empty cells
+    assert "in_domain" in row and "novelty" in row
+    assert row["in_domain"] == ("" if p0.in_domain is None else str(p0.in_domain).lower())

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from irgroups_gui._qt.figure_export import FigureExportError, render_png_bytes, write_figure
-from irgroups_gui.export import write_predictions
+from irgroups_gui.export import default_file_name, write_predictions
 
 
 class Exports:
@@ -38,7 +38,8 @@ class Exports:
         return [self.window.plots.views(), self.window.probabilities]
 
     def figure_dialog(self, fmt: str) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.window, "Export figure", f"irgroups.{fmt}", f"{fmt.upper()} (*.{fmt})")
+        name = default_file_name(self.window.session.current(), fmt, "irgroups")
+        path, _ = QFileDialog.getSaveFileName(self.window, "Export figure", name, f"{fmt.upper()} (*.{fmt})")
         if path:
             self.figure(path if Path(path).suffix else f"{path}.{fmt}")
 
@@ -57,7 +58,8 @@ class Exports:
         if entry is None or entry.status != "ok":
             self.window.status("Select a classified spectrum first.", 5000)
             return
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save report", f"{Path(entry.path).stem}.html", "HTML (*.html)")
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save report", default_file_name(entry, "html", "report"),
+                                              "HTML (*.html)")
         if path:
             self.report(path)
 

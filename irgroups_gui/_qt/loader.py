@@ -49,7 +49,7 @@ class Loader:
             self.add_paths(paths)
 
     def open_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self.window, "Folder of spectra")
+        path = QFileDialog.getExistingDirectory(self.window, "Open a folder of spectra (every file in it and below)")
         if path:
             self.add_paths([path])
 
