@@ -123,15 +123,16 @@ def test_atr_is_corrected_only_when_declared_and_never_twice():
     again = apply(x, done.absorbance, "atr", {"$IRGROUPSCORRECTIONS": done.corrections[0]["text"]}, only_atr)
     assert again.corrections == [] and "not corrected again" in again.cautions[0]
     assert [c["correction"] for c in apply(x, a, "kbr", {}, Processing(atr="ge", baseline="off")).corrections] == ["atr"]
-    assert [c["correction"] for c in apply(x, a, "atr", {}).corrections] == ["atr", "baseline"]  # the defaults
+    assert [c["correction"] for c in apply(x, a, "atr", {}, Processing(baseline="on")).corrections] == ["atr", "baseline"]
 
 
 def test_a_scattering_baseline_is_removed_and_a_clean_spectrum_barely_touched():
     from core.artifacts.simulate import add_scattering
 
     x, a = clean_spectrum(SAMPLES / "71-23-8.jdx")
-    clean = apply(x, a, "gas", {}).absorbance
-    assert np.abs(clean - a).max() < 0.03  # a flat baseline stays (almost) as it is
+    assert apply(x, a, "gas", {}).corrections == []  # auto: a flat baseline is left alone
+    clean = apply(x, a, "gas", {}, Processing(baseline="on")).absorbance
+    assert np.abs(clean - a).max() < 0.03  # and, removed anyway, stays (almost) as it is
     for power in (1.0, 2.0, 3.0):
         sloped = add_scattering(x, a, 0.3, power)
         fixed = apply(x, sloped, "kbr", {}).absorbance
@@ -182,9 +183,9 @@ def test_predict_reports_each_correction_and_the_undetermined_groups(tmp_path):
     assert [c["gas"] for c in corrections if c["correction"] == "atmosphere"] == ["water"]
     assert corrections[0]["coefficient"] > 0 and "water vapour subtracted" in corrections[0]["text"]
     assert not any("outside what the model" in w for w in out[0]["warnings"])  # not novel for its water
-    assert [c["correction"] for c in out[1]["corrections"]] == ["baseline"] and out[1]["undetermined"] == {}
+    assert out[1]["corrections"] == [] and out[1]["undetermined"] == {}
     off = json.loads(irgroups("predict", wet, "--format", "json", "--atmosphere", "off").stdout)[0]
-    assert [c["correction"] for c in off["corrections"]] == ["baseline"]
+    assert not any(c["correction"] == "atmosphere" for c in off["corrections"])
     assert any("water vapour lines 1400-1900 and 3500-3900 cm-1" in w for w in off["warnings"])
     assert "alcohols" in off["undetermined"] and "atmospheric compensation is off" in off["undetermined"]["alcohols"]
     table = irgroups("predict", wet, "-v").stdout

@@ -1,7 +1,8 @@
 """The corrections applied to a spectrum before classification, as the user set them, and the
 record of what was done: atmospheric compensation (`auto`: fitted, subtracted where found;
 `off`), ATR correction (`auto`: for spectra that declare ATR; `off`; or a crystal, which applies
-it to every spectrum) and baseline removal (`on`: a polynomial under the bands; `off`).
+it to every spectrum) and baseline removal (`auto`: a polynomial under the bands, removed where it
+rises toward high wavenumber like a scattering baseline; `on`: always; `off`).
 
 Every correction works on absorbance over the spectrum's own ascending wavenumber axis, before
 resampling, so `irgroups correct` writes the spectrum on its own points."""
@@ -16,7 +17,7 @@ from core.artifacts.atr import CRYSTALS, DEFAULT_CRYSTAL, ATRSettings, correct_a
 
 ATMOSPHERE_CHOICES = ("auto", "off")
 ATR_CHOICES = ("auto", "off", *CRYSTALS)
-BASELINE_CHOICES = ("on", "off")
+BASELINE_CHOICES = ("auto", "on", "off")
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Processing:
     crystal: str = DEFAULT_CRYSTAL  # the crystal of `auto`
     angle: float = 45.0
     sample_index: float = 1.5
-    baseline: str = "on"
+    baseline: str = "auto"
 
     def __post_init__(self):
         for name, value, choices in (("atmosphere", self.atmosphere, ATMOSPHERE_CHOICES),
@@ -102,8 +103,9 @@ def _baseline(x: np.ndarray, a: np.ndarray, processing: Processing, out: Outcome
         return a
     from core.artifacts.baseline import remove_baseline
 
-    corrected, info = remove_baseline(x, a)
-    out.corrections.append(info | {"short": "baseline"})
+    corrected, info = remove_baseline(x, a, only_sloped=processing.baseline == "auto")
+    if info is not None:
+        out.corrections.append(info)
     return corrected
 
 

@@ -87,8 +87,9 @@ def add_processing_arguments(p) -> None:
                    help="ATR correction: auto (spectra that declare ATR, diamond), off, or the crystal for every file")
     g.add_argument("--atr-angle", type=float, default=45.0, help="ATR angle of incidence in degrees (default 45)")
     g.add_argument("--sample-index", type=float, default=1.5, help="sample refractive index for ATR (default 1.5)")
-    g.add_argument("--baseline", choices=BASELINE_CHOICES, default="on",
-                   help="remove a sloping (scattering) baseline, a polynomial under the bands (default on)")
+    g.add_argument("--baseline", choices=BASELINE_CHOICES, default="auto",
+                   help="remove a sloping (scattering) baseline: auto (where one rises toward high wavenumber), "
+                        "on (always), off")
 
 
 def processing_from(args):

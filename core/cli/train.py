@@ -53,7 +53,7 @@ def _metrics_table(metrics: dict, names) -> str:
     out.append(f"molecular F1 {metrics['molecular_f1']:.3f}   molecular perfection "
                f"{metrics['molecular_perfection']:.3f}   (n = {metrics['n']})")
     if "determined_f1" in metrics:
-        shares = ", ".join(f"{n} {s:.0%}" for n, s in metrics["undetermined_share"].items() if s > 0) or "none"
+        shares = ", ".join(f"{n} {s:.0%}" for n, s in metrics["undetermined_share"].items() if s >= 0.005) or "none"
         out.append(f"determined F1 {metrics['determined_f1']:.3f} (over the groups each spectrum lets the model "
                    f"judge); undetermined: {shares}")
     return "\n".join(out)

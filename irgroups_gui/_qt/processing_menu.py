@@ -17,8 +17,8 @@ TOGGLES = (
      lambda p, on: replace(p, atmosphere="auto" if on else "off")),
     ("ATR correction (spectra measured by ATR)", None, lambda p: p.atr != "off",
      lambda p, on: replace(p, atr="auto" if on else "off")),
-    ("Remove sloping baseline", None, lambda p: p.baseline == "on",
-     lambda p, on: replace(p, baseline="on" if on else "off")),
+    ("Remove sloping baselines (where one rises like scattering)", None, lambda p: p.baseline != "off",
+     lambda p, on: replace(p, baseline="auto" if on else "off")),
 )
 
 
