@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from core.data.dataset import Dataset
-from core.evaluation.evaluate import evaluate_bundle, metrics_record
+from core.artifacts.processing import Processing
+from core.evaluation.evaluate import corrected_dataset, evaluate_bundle, metrics_record
 from core.explain.patterns import PatternSet, compute_patterns
 from core.nn.bundle import ModelBundle, make_bundle
 from core.nn.calibration import fit_calibration
@@ -33,7 +34,13 @@ def train_bundle(ds: Dataset, config: TrainConfig, seeds: list[int], record: dic
     """Train an ensemble on the recipe's input preparation, then (per the recipe) fit phase
     heads, tune thresholds or calibrate the probabilities on the validation split, fit the
     gas/condensed phase inference, evaluate on the test split and compute the step-1 patterns.
-    `status` receives a line for each stage after the epochs."""
+    `status` receives a line for each stage after the epochs. A recipe trained on lab artifacts
+    trains on the spectra as prediction will see them: with the default corrections applied."""
+    dataset_hash = ds.content_hash
+    if config.artifacts:
+        if status:
+            status("correcting the spectra as prediction does (atmosphere, ATR, baseline)")
+        ds = corrected_dataset(ds, Processing())
     input_config = InputConfig(mask=config.mask)
     prepared = replace(ds, spectra=ds.model_input(input_config))
     trainers: list[EnsembleTrainer] = []
@@ -57,7 +64,7 @@ def train_bundle(ds: Dataset, config: TrainConfig, seeds: list[int], record: dic
                                  stopping=lambda: any(t.stopping for t in trainers))
         results = [replace(r, model=m) for r, m in zip(results, models)]
     trained_on = [p for p in dict.fromkeys(ds.subset("train").phases) if p != "unknown"]
-    bundle = make_bundle(results, prepared, record | {"seeds": seeds[:len(results)], "dataset_hash": ds.content_hash,
+    bundle = make_bundle(results, prepared, record | {"seeds": seeds[:len(results)], "dataset_hash": dataset_hash,
                                                       "phases": trained_on},
                          tune=config.tune_thresholds and not config.calibrate)
     bundle.input_config = input_config
@@ -76,6 +83,6 @@ def train_bundle(ds: Dataset, config: TrainConfig, seeds: list[int], record: dic
     test = ds.subset("test")
     if len(test) == 0:
         test = val
-    report = evaluate_bundle(bundle, test)
+    report = evaluate_bundle(bundle, test, None if config.artifacts else Processing())  # corrected already
     bundle.record["test_metrics"] = metrics_record(report)
     return TrainedModel(bundle, report, compute_patterns(bundle, test.model_input(input_config), test.ids), results)
