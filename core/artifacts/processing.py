@@ -55,7 +55,7 @@ class Outcome:
     gases_left: list[str] = field(default_factory=list)  # e.g. "water vapour lines 1400-1900 ... cm-1"
 
 
-def declares_atr(phase: str, meta: dict) -> bool:
+def declares_atr(phase: str) -> bool:
     """The spectrum says it was measured by ATR (its phase, from ##STATE or the user's choice)."""
     return phase == "atr"
 
@@ -86,7 +86,7 @@ def _atmosphere(x: np.ndarray, a: np.ndarray, processing: Processing, out: Outco
 def _atr(x: np.ndarray, a: np.ndarray, phase: str, meta: dict, processing: Processing, out: Outcome) -> np.ndarray:
     if processing.atr == "off":
         return a
-    if processing.atr == "auto" and not declares_atr(phase, meta):
+    if processing.atr == "auto" and not declares_atr(phase):
         return a
     if already_atr_corrected(meta):
         out.cautions.append("the file's data are ATR-corrected already; not corrected again")
