@@ -52,6 +52,39 @@ def test_svg_and_png_export_write_exactly_the_chosen_file(qtbot, window, tmp_pat
     assert "Could not export" in window.statusBar().currentMessage()
 
 
+def _gray(image) -> np.ndarray:
+    from PySide6.QtGui import QImage
+
+    image = image.convertToFormat(QImage.Format.Format_Grayscale8)
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    return rows[:, :image.width()].astype(float)
+
+
+def test_svg_draws_axes_ticks_and_curves_where_the_png_has_them(qtbot, window, tmp_path):
+    """The SVG rendered at the PNG's size puts its dark pixels (axes, ticks, labels, curves,
+    bars) where the PNG has them: at Qt's default 90 dpi the view boxes' contents landed off
+    their axes (47 % of the PNG's ink had SVG ink within 2 px; 95 % now)."""
+    from PySide6.QtGui import QColor, QImage, QPainter
+    from PySide6.QtSvg import QSvgRenderer
+    from scipy.ndimage import maximum_filter
+
+    _classified(qtbot, window, tmp_path)
+    assert window.exports.figure(str(tmp_path / "f.png")) is None
+    assert window.exports.figure(str(tmp_path / "f.svg")) is None
+    png = QImage(str(tmp_path / "f.png"))
+    renderer = QSvgRenderer(str(tmp_path / "f.svg"))
+    assert renderer.isValid()
+    drawn = QImage(png.size(), QImage.Format.Format_ARGB32)
+    drawn.fill(QColor("white"))
+    painter = QPainter(drawn)
+    renderer.render(painter)
+    painter.end()
+    a, b = _gray(png) < 160, _gray(drawn) < 160
+    assert a.sum() > 1000 and b.sum() > 1000
+    assert (a & maximum_filter(b, size=5)).sum() / a.sum() > 0.9
+    assert (b & maximum_filter(a, size=5)).sum() / b.sum() > 0.9
+
+
 def test_patterns_for_every_member_and_a_stable_layout(qtbot, window, tmp_path, model_dir):
     from core.explain.patterns import load_patterns
 

@@ -70,6 +70,11 @@ def _size(widgets: Figure) -> QSize:
     return QSize(sum(max(w.width() for w in c) for c in columns), max(sum(w.height() for w in c) for c in columns))
 
 
+def _widgets_dpi(widgets: Figure) -> int:
+    """The logical resolution the figure's widgets are laid out at."""
+    return _columns(widgets)[0][0].logicalDpiX()
+
+
 def render_png_bytes(widgets: Figure) -> bytes:
     """The figure as PNG data (for reports)."""
     image = _image(widgets)
@@ -103,6 +108,9 @@ def write_figure(path: str | Path, widgets: Figure) -> Path:
     gen = QSvgGenerator()
     gen.setFileName(str(path))
     gen.setSize(size)
+    # the generator's default 90 dpi differs from the screen's: pyqtgraph draws the view boxes'
+    # contents in device units, so at another resolution they land off their axes
+    gen.setResolution(_widgets_dpi(widgets))
     gen.setViewBox(QRect(QPoint(0, 0), size))
     gen.setTitle("IR Groups figure")
     painter = QPainter()
