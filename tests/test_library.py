@@ -219,6 +219,7 @@ def test_similar_panel(qtbot, library, tmp_path):
     from core.library.store import save_library
     from core.library.search import NOVELTY_THRESHOLD
     from irgroups_gui._qt.similar_view import HOW_TO, SimilarView, structure_png
+    from irgroups_gui._qt.spectrum_view import SpectrumView
     from irgroups_gui.session import Session
 
     lib, _ = library
@@ -229,7 +230,8 @@ def test_similar_panel(qtbot, library, tmp_path):
     plot = pg.PlotWidget()
     plot.getPlotItem().addLegend()
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    view = SimilarView(session, plot.getPlotItem(), settings)
+    spectrum = SpectrumView(session, plot.getPlotItem())
+    view = SimilarView(session, spectrum, settings)
     qtbot.addWidget(view)
     assert view.info.text() == HOW_TO and view.hits.count() == 0
     q = _write(tmp_path / "q.jdx", 2, "gas", shift=2.0, noise=0.005)
@@ -246,7 +248,17 @@ def test_similar_panel(qtbot, library, tmp_path):
     assert "only the references say aromatics" in view.compare.text()
     view._hit_clicked(view.hits.item(0))
     assert session.selection.library_hit == 2 and view._curve.isVisible()
-    assert np.allclose(view._curve.getData()[1], lib.spectra[2])
+    assert np.allclose(view._curve.getData()[1], lib.spectra[2])  # normalised, like the normalised traces
+    # in the file's own units the overlay follows the view: scaled to the spectrum's absorbance, then %T
+    from core.spectra.preprocess import standardise
+
+    a_max = standardise(session.entries[0].prediction.spectrum)[1].max()
+    spectrum.set_form("original")
+    spectrum.set_y_unit("%T")
+    assert np.allclose(view._curve.getData()[1], 100 * 10 ** (-lib.spectra[2] * a_max))
+    spectrum.set_y_unit("A")
+    assert np.allclose(view._curve.getData()[1], lib.spectra[2] * a_max)
+    spectrum.set_form("both")
     wn = np.arange(450, 4001, 4.0)
     odd = tmp_path / "odd.jdx"
     odd.write_text(jcamp("\n".join(f"{x:.0f} {v}" for x, v in zip(wn, np.random.default_rng(1).integers(0, 999, wn.size))),
@@ -261,7 +273,8 @@ def test_similar_panel(qtbot, library, tmp_path):
     assert png[:4] == b"\x89PNG" and png != structure_png("c1ccccc1", "[NX1]#[CX2]", 120, 90)
     plot2 = pg.PlotWidget()
     qtbot.addWidget(plot2)
-    again = SimilarView(Session(), plot2.getPlotItem(), settings)  # remembers the last library
+    again_session = Session()
+    again = SimilarView(again_session, SpectrumView(again_session, plot2.getPlotItem()), settings)  # remembers the last library
     qtbot.addWidget(again)
     qtbot.waitUntil(lambda: again.library is not None, timeout=20000)
     assert len(again.library) == 16
@@ -292,6 +305,7 @@ def test_similar_panel_searches_in_a_worker_and_drops_stale_results(qtbot, libra
     from core.readers.io import read_spectra
     from irgroups_gui._qt import similar_view
     from irgroups_gui._qt.similar_view import SEARCHING, SimilarView
+    from irgroups_gui._qt.spectrum_view import SpectrumView
     from irgroups_gui._qt.worker import thread_worker
     from irgroups_gui.session import Session
 
@@ -314,7 +328,7 @@ def test_similar_panel_searches_in_a_worker_and_drops_stale_results(qtbot, libra
     session.bundle = SimpleNamespace(group_names=GROUP_NAMES)
     plot = pg.PlotWidget()
     qtbot.addWidget(plot)
-    view = SimilarView(session, plot.getPlotItem(), QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    view = SimilarView(session, SpectrumView(session, plot.getPlotItem()), QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(view)
     present = np.zeros(len(GROUP_NAMES), bool)
     for i, k in enumerate((2, 5)):
@@ -348,12 +362,14 @@ def test_panel_builds_a_library_in_a_worker(qtbot, sources, tmp_path):
 
     from core.library.store import load_library
     from irgroups_gui._qt.similar_view import SimilarView
+    from irgroups_gui._qt.spectrum_view import SpectrumView
     from irgroups_gui.session import Session
 
     plot = pg.PlotWidget()
     qtbot.addWidget(plot)
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    view = SimilarView(Session(), plot.getPlotItem(), settings)
+    empty = Session()
+    view = SimilarView(empty, SpectrumView(empty, plot.getPlotItem()), settings)
     qtbot.addWidget(view)
     (folder, csv_path), _ = sources
     out = tmp_path / "built.h5"

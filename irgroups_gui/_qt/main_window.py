@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         self.training.message.connect(self.status)
         self.training.saved.connect(self._trained_saved)
         self.card = ModelCard(self.session, self.open_model, self.use_default_model)
-        self.similar = SimilarView(self.session, self.spectrum.plot, self.settings)
+        self.similar = SimilarView(self.session, self.spectrum, self.settings)
         self.view_bar = ViewBar(self.plots, self.probabilities)
         # the maps last: by their turn the evidence terms (a worker's job) are usually back, so
         # they paint once with the evidence instead of once "computing…" and again

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QL
                                QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
 from core.data.groups import GROUPS
+from irgroups_gui._qt.spectrum_view import SpectrumView
 from irgroups_gui._qt.worker import Worker, thread_worker
 from irgroups_gui.jobs import library_search
 from irgroups_gui.session import Session
@@ -68,7 +69,7 @@ def structure_png(identifier: str, smarts: str, width: int, height: int) -> byte
 class SimilarView(QWidget):
     """Hits for the current entry from the open library; owns the library and its overlay curve."""
 
-    def __init__(self, session: Session, spectrum_plot: pg.PlotItem, settings: QSettings, parent=None):
+    def __init__(self, session: Session, spectrum: SpectrumView, settings: QSettings, parent=None):
         super().__init__(parent)
         self.session = session
         self.settings = settings
@@ -76,11 +77,12 @@ class SimilarView(QWidget):
         self.match: Match | None = None
         self._searching = False  # a search job is running; its result may be stale when it returns
         self._workers: set[Worker] = set()
-        self._plot = spectrum_plot
+        self._spectrum, self._plot = spectrum, spectrum.plot
         self._curve = pg.PlotDataItem(pen=pg.mkPen(HIT_COLOUR, width=1.4, style=Qt.PenStyle.DashLine))
         self._curve.setZValue(5)
         self._curve.hide()
-        spectrum_plot.addItem(self._curve)
+        self._plot.addItem(self._curve)
+        spectrum.redrawn.append(self._draw_overlay)  # the overlay follows the view's unit and scale
 
         self.title = QLabel("<b>Similar spectra</b>")
         self.info = QLabel()
@@ -327,7 +329,7 @@ class SimilarView(QWidget):
             if self._plot.legend is not None:
                 self._plot.legend.removeItem(self._curve)
             return
-        self._curve.setData(lib.grid.x, lib.spectra[i])
+        self._curve.setData(lib.grid.x, self._spectrum.as_shown(lib.spectra[i]))
         self._curve.show()
         legend = self._plot.legend
         if legend is not None:

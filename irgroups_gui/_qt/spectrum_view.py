@@ -4,6 +4,7 @@ labelled click marker and optional peak labels. The "original" form shows the fi
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
@@ -57,6 +58,8 @@ class SpectrumView:
         self._bands_of: str | None = None  # the group whose bands are drawn
         self._peaks: list[pg.TextItem] = []
         self.main_curve: tuple[np.ndarray, np.ndarray] | None = None  # (x, y) of the current spectrum as drawn
+        self._main_absorbance_max = 1.0  # the current spectrum's absorbance maximum in the original form
+        self.redrawn: list[Callable[[], None]] = []  # called after every redraw (overlays that follow the view)
         self.field = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(*theme.FIELD), pen=pg.mkPen(None))
         self.field.setZValue(-5)
         self.field.hide()
@@ -134,6 +137,7 @@ class SpectrumView:
         self.message.setVisible(not shown or failed)
         y_unit = self.current_y_unit()
         own_units = self.form == "original"
+        self._main_absorbance_max = 1.0
         self.plot.setLabel("left", units.Y_LABELS[y_unit] if own_units else Y_LABEL_NORMALISED)
         legend, drawn = [], []
         for k, i in enumerate(shown):
@@ -153,6 +157,7 @@ class SpectrumView:
                 drawn.append((x, y, pg.mkPen((150, 150, 150), width=1) if grey else pg.mkPen(colour, width=1.3)))
                 if k == 0:
                     self.main_curve = (x, y)
+                    self._main_absorbance_max = float(a.max()) if a.max() > 0 else 1.0
             if self.form in ("model", "both") and pred.input_spectrum is not None and (k == 0 or self.form == "model"):
                 grid = self.session.bundle.grid
                 drawn.append((grid.x, np.asarray(pred.input_spectrum), pg.mkPen(colour, width=1.5)))
@@ -164,6 +169,17 @@ class SpectrumView:
         self._title(legend, first.corrections if first is not None else [])
         self._draw_bands()
         self._draw_peaks()
+        for listener in self.redrawn:
+            listener()
+
+    def as_shown(self, normalised: np.ndarray) -> np.ndarray:
+        """A normalised absorbance curve (max 1, e.g. a library reference) in the view's y
+        unit and scale: in the original form scaled to the current spectrum's absorbance
+        maximum and converted to its unit (A or %T), like the main trace; else as it is."""
+        y = np.asarray(normalised, dtype=float)
+        if self.form != "original":
+            return y
+        return units.absorbance_as(y * self._main_absorbance_max, self.current_y_unit())
 
     def _set_curves(self, drawn: list[tuple[np.ndarray, np.ndarray, object]]) -> None:
         """Show these (x, y, pen) curves, reusing the plot's curve items (adding and removing
