@@ -472,3 +472,85 @@ def test_model_card_names_the_dense_heads_and_the_network():
     # the latent matrix the help refers to: its channels and windows come from the loaded network
     c, n = bundle.config.channels[-1], bundle.members[0].n_positions
     assert f"{c} pattern channels x {n} windows of 28 input points (every 4)" in html
+
+
+class _Wheel:
+    """A wheel event as pyqtgraph's ViewBox reads it."""
+
+    def __init__(self, vb, delta: int, ctrl: bool = False):
+        self._pos, self._delta = vb.boundingRect().center(), delta
+        self._mods = Qt.KeyboardModifier.ControlModifier if ctrl else Qt.KeyboardModifier.NoModifier
+
+    def delta(self):
+        return self._delta
+
+    def pos(self):
+        return self._pos
+
+    def modifiers(self):
+        return self._mods
+
+    def accept(self):
+        pass
+
+    def ignore(self):
+        pass
+
+
+class _Click:
+    def __init__(self, button, double: bool = False):
+        self._button, self._double = button, double
+
+    def button(self):
+        return self._button
+
+    def double(self):
+        return self._double
+
+    def accept(self):
+        pass
+
+    def screenPos(self):
+        from PySide6.QtCore import QPointF
+
+        return QPointF(100, 100)
+
+
+def test_zoom_follows_the_spectroscopy_convention(qtbot, window, tmp_path):
+    """The wheel and a drag zoom the wavenumber axis only, y keeps fitting the visible range,
+    Ctrl+wheel fixes y, a double-click and View > Reset zoom (Ctrl+0) reset; the right-click
+    menu is the app's own."""
+    from PySide6.QtCore import QRectF
+
+    _classified(qtbot, window, tmp_path)
+    window.files.setCurrentRow(0)
+    qtbot.waitUntil(lambda: window.spectrum.main_curve is not None, timeout=10000)
+    vb = window.spectrum.plot.vb
+    (x0, x1), y_before = vb.viewRange()
+    vb.wheelEvent(_Wheel(vb, 240))
+    (z0, z1), y_after = vb.viewRange()
+    assert z1 - z0 < 0.8 * (x1 - x0) and not vb.y_fixed
+    vb.showAxRect(QRectF(1000, 0, 600, 1))  # a drag over 1000-1600 cm-1, where good0 (a 2240 band) is flat
+    qtbot.wait(50)
+    assert vb.viewRange()[0] == pytest.approx([1000, 1600], abs=1)
+    x, y = window.spectrum.main_curve
+    visible = y[(x >= 1000) & (x <= 1600)]
+    lo, hi = vb.viewRange()[1]
+    assert hi < 0.5 * y.max() and lo <= visible.min() and hi >= visible.max()  # y fits the visible range
+    vb.wheelEvent(_Wheel(vb, 240, ctrl=True))
+    assert vb.y_fixed and vb.viewRange()[0] == pytest.approx([1000, 1600], abs=1)
+    vb.mouseClickEvent(_Click(Qt.MouseButton.LeftButton, double=True))
+    assert not vb.y_fixed and vb.viewRange()[0][1] - vb.viewRange()[0][0] > 3400
+    vb.showAxRect(QRectF(2000, 0, 500, 1))
+    reset = next(a for a in window.actions_list if a.text() == "Reset zoom")
+    assert reset.shortcut().toString() == "Ctrl+0"
+    reset.trigger()
+    assert vb.viewRange()[0][1] - vb.viewRange()[0][0] > 3400
+    vb.mouseClickEvent(_Click(Qt.MouseButton.RightButton))
+    texts = [a.text() for a in vb.last_menu.actions()]
+    assert {"Copy figure", "Export figure as SVG…", "Peak labels"} <= set(texts)
+    assert not vb.menuEnabled()
+    vb.last_menu.close()
+    next(a for a in vb.last_menu.actions() if a.text() == "Copy figure").trigger()
+    image = QApplication.clipboard().image()
+    assert not image.isNull() and image.width() > 500

@@ -119,3 +119,17 @@ def test_ensemble_spread_is_zero_for_identical_members(small_bundle, small_datas
     mean, std = b.predict(small_dataset.spectra[:4])
     np.testing.assert_allclose(std, 0, atol=1e-7)
     np.testing.assert_allclose(mean, predict_proba(small_bundle.members[0], small_dataset.spectra[:4]), rtol=1e-5)
+
+
+def test_dilated_network_round_trips_and_widens_the_receptive_field():
+    import torch
+
+    from core.nn.model import IRCNN, ModelConfig, receptive_field
+
+    plain = ModelConfig(input_length=850, channels=(16, 16, 32, 32), kernel=5, in_channels=2)
+    dilated = ModelConfig(input_length=850, channels=(16, 16, 32, 32), kernel=5, in_channels=2, dilation=(1, 1, 2, 4))
+    assert "dilation" not in plain.to_dict()  # undilated model files stay as they were
+    assert ModelConfig.from_dict(dilated.to_dict()) == dilated
+    m = IRCNN(dilated)
+    assert receptive_field(m.encoder)[0] == 60 > receptive_field(IRCNN(plain).encoder)[0]
+    assert m(torch.zeros(3, 2, 850)).shape == (3, 17)

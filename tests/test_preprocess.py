@@ -59,3 +59,20 @@ def test_csv_and_text_readers(tmp_path):
     t = read_spectrum(g)
     assert t.x_units == "MICROMETERS" and t.y_units == "TRANSMITTANCE"
     assert any("guessed" in w for w in t.warnings)
+
+
+def test_input_power_is_stored_and_applied():
+    import numpy as np
+
+    from core.spectra.preprocess import DEFAULT_GRID, InputConfig, model_input
+
+    cfg = InputConfig(mask=False, power=0.5)
+    assert InputConfig.from_dict(cfg.to_dict()) == cfg and "power" not in InputConfig().to_dict()
+    x = np.array([[0.0, 0.25, 1.0, -0.01]], dtype=np.float32)
+    assert np.allclose(model_input(x, np.ones_like(x, bool), [""], ["gas"], DEFAULT_GRID, cfg), [[0, 0.5, 1, 0]])
+    try:
+        InputConfig.from_dict({"power": 2})
+    except ValueError as exc:
+        assert "power" in str(exc)
+    else:
+        raise AssertionError("a power above 1 was accepted")

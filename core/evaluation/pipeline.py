@@ -41,7 +41,7 @@ def train_bundle(ds: Dataset, config: TrainConfig, seeds: list[int], record: dic
         if status:
             status("correcting the spectra as prediction does (atmosphere, ATR, baseline)")
         ds = corrected_dataset(ds, Processing())
-    input_config = InputConfig(mask=config.mask)
+    input_config = InputConfig(mask=config.mask, power=config.input_power)
     prepared = replace(ds, spectra=ds.model_input(input_config))
     trainers: list[EnsembleTrainer] = []
 

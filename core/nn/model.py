@@ -25,6 +25,7 @@ class ModelConfig:
     n_groups: int = 17
     in_channels: int = 1
     heads: tuple[str, ...] = ()  # phase groups with their own dense head; () = one head for all
+    dilation: tuple[int, ...] = ()  # each conv block's dilation; () = 1 everywhere (the paper's)
 
     @property
     def n_heads(self) -> int:
@@ -40,8 +41,14 @@ class ModelConfig:
             return None
         return np.array([self.head_of(p) for p in (phases if phases is not None else ["unknown"] * n)], dtype=np.int64)
 
+    def dilation_of(self, block: int) -> int:
+        return self.dilation[block] if self.dilation else 1
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        if not self.dilation:  # model files of undilated networks stay as they were
+            d.pop("dilation")
+        return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "ModelConfig":
@@ -50,7 +57,7 @@ class ModelConfig:
             raise ValueError(f"heads must be distinct phase groups of {PHASE_GROUPS}, got {list(heads)}")
         return cls(int(d["input_length"]), tuple(int(c) for c in d["channels"]), int(d["kernel"]),
                    tuple(bool(p) for p in d["pool_after"]), int(d["n_groups"]), int(d.get("in_channels", 1)),
-                   heads)
+                   heads, tuple(int(v) for v in d.get("dilation", ())))
 
 
 def build_encoder(cfg: ModelConfig, members: int = 1) -> nn.Sequential:
@@ -58,10 +65,13 @@ def build_encoder(cfg: ModelConfig, members: int = 1) -> nn.Sequential:
     side by side (grouped convolutions, per-member batch-norm channels, member-major)."""
     if len(cfg.pool_after) != len(cfg.channels):
         raise ValueError("pool_after needs one flag per conv block")
+    if cfg.dilation and len(cfg.dilation) != len(cfg.channels):
+        raise ValueError("dilation needs one value per conv block")
     layers: list[nn.Module] = []
     in_ch = cfg.in_channels
     for i, (ch, pool) in enumerate(zip(cfg.channels, cfg.pool_after)):
-        layers += [nn.Conv1d(members * in_ch, members * ch, cfg.kernel, groups=members), nn.ReLU()]
+        layers += [nn.Conv1d(members * in_ch, members * ch, cfg.kernel, groups=members, dilation=cfg.dilation_of(i)),
+                   nn.ReLU()]
         if i < len(cfg.channels) - 1:
             layers.append(nn.BatchNorm1d(members * ch))
         if pool:

@@ -45,6 +45,10 @@ class TrainConfig:
     class_weight_power: float = 1.0  # loss weights p^-power for positives, (1-p)^-power for negatives (1: the paper's)
     channels: tuple[int, ...] = (4, 4, 8, 8)  # the network's conv channels (ModelConfig; the paper's)
     kernel: int = 3  # and its conv kernel size
+    pool_after: tuple[bool, ...] = (False, True, False, True)  # conv blocks that end in a 2x max-pool
+    dilation: tuple[int, ...] = ()  # each conv block's dilation (() = 1 everywhere)
+    condensed_weight: float = 1.0  # loss weight of condensed-phase spectra relative to gas spectra
+    input_power: float = 1.0  # input: intensities raised to this power (core.spectra.preprocess.InputConfig)
 
     @classmethod
     def recipe(cls, name: str, **overrides) -> "TrainConfig":
@@ -120,9 +124,13 @@ def weighted_bce(logits: torch.Tensor, y: torch.Tensor, w_pos: torch.Tensor, w_n
     return (nn.functional.binary_cross_entropy_with_logits(logits, y, reduction="none") * w).mean()
 
 
-def member_bce(logits: torch.Tensor, y: torch.Tensor, w_pos: torch.Tensor, w_neg: torch.Tensor) -> torch.Tensor:
-    """`weighted_bce` of each member: logits and labels (M, n, groups) -> (M,) losses."""
+def member_bce(logits: torch.Tensor, y: torch.Tensor, w_pos: torch.Tensor, w_neg: torch.Tensor,
+               sample_weight: torch.Tensor | None = None) -> torch.Tensor:
+    """`weighted_bce` of each member: logits and labels (M, n, groups) -> (M,) losses;
+    `sample_weight` (M, n) scales each spectrum's terms."""
     w = y * w_pos + (1 - y) * w_neg
+    if sample_weight is not None:
+        w = w * sample_weight[..., None]
     return (nn.functional.binary_cross_entropy_with_logits(logits, y, reduction="none") * w).mean(dim=(1, 2))
 
 
@@ -178,6 +186,7 @@ class EnsembleTrainer:
         spectra = dataset.spectra
         self.model_config = model_config or ModelConfig(
             input_length=dataset.grid.n, channels=tuple(self.config.channels), kernel=self.config.kernel,
+            pool_after=tuple(self.config.pool_after), dilation=tuple(self.config.dilation),
             n_groups=len(dataset.group_names),
             in_channels=1 if spectra.ndim == 2 else int(spectra.shape[1]))
         self.callback = callback
@@ -204,6 +213,8 @@ class EnsembleTrainer:
         xt, yt = torch.from_numpy(train.spectra), torch.from_numpy(train.labels.astype(np.float32))
         xv, yv = torch.from_numpy(val.spectra), torch.from_numpy(val.labels.astype(np.float32))
         w_pos, w_neg = class_weights(train.labels, cfg.class_weight_power)
+        sw = (torch.tensor([1.0 if p == "gas" else cfg.condensed_weight for p in train.phases])
+              if cfg.condensed_weight != 1.0 else None)
         bank = ArtifactBank.from_arrays(grid_bank(self.dataset.grid.x)) if cfg.augment and cfg.artifacts else None
         shifted = ShiftedRows(xt, cfg.max_shift, bank) if cfg.augment else None
         members = [_Member(s, torch.Generator().manual_seed(s)) for s in self.seeds]
@@ -226,7 +237,7 @@ class EnsembleTrainer:
         def step(g: MemberGroup, order: torch.Tensor, b: int) -> torch.Tensor:
             idx = order[:, b * cfg.batch_size:(b + 1) * cfg.batch_size]  # (members, batch)
             xb = shifted.augmented(idx, [members[i].gen for i in g.slots], cfg.gamma) if shifted else xt[idx]
-            losses = member_bce(g.net(xb, per_member=True), yt[idx], w_pos, w_neg)
+            losses = member_bce(g.net(xb, per_member=True), yt[idx], w_pos, w_neg, None if sw is None else sw[idx])
             g.opt.zero_grad()
             losses.sum().backward()
             g.opt.step()

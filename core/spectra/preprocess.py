@@ -75,23 +75,29 @@ class InputConfig:
 
     mask: add a second input channel, 1 where the sample was measured and the medium is
     transparent, 0 where the spectrum says nothing (outside the measured range, gaps,
-    mulling-agent bands); the spectrum channel is zero there."""
+    mulling-agent bands); the spectrum channel is zero there.
+    power: intensities raised to this power after normalisation (0.5: the square root of
+    absorbance, which lifts weak bands toward the strong ones)."""
 
     mask: bool = False
+    power: float = 1.0
 
     @property
     def in_channels(self) -> int:
         return 2 if self.mask else 1
 
     def to_dict(self) -> dict:
-        return {"mask": self.mask}
+        return {"mask": self.mask} | ({"power": self.power} if self.power != 1.0 else {})
 
     @classmethod
     def from_dict(cls, d: dict | None) -> "InputConfig":
         d = d or {}
         if d.get("baseline", "none") != "none":  # a baseline correction was measured and not adopted
             raise ValueError(f"unknown baseline {d.get('baseline')!r}")
-        return cls(bool(d.get("mask", False)))
+        power = float(d.get("power", 1.0))
+        if not 0.0 < power <= 1.0:
+            raise ValueError(f"input power must be in (0, 1], got {power}")
+        return cls(bool(d.get("mask", False)), power)
 
 
 def to_wavenumber(x: np.ndarray, units: str, src: str = "") -> np.ndarray:
@@ -200,13 +206,19 @@ def model_input(spectra: np.ndarray, valid: np.ndarray, states: list[str], phase
     from core.spectra.phase import medium_bands
 
     if not cfg.mask:
-        return np.ascontiguousarray(spectra, dtype=np.float32)
+        return np.ascontiguousarray(_powered(spectra, cfg.power), dtype=np.float32)
     keep = valid.copy()
     gx = grid.x
     for i, (state, phase) in enumerate(zip(states, phases)):
         for lo, hi in medium_bands(state, phase):
             keep[i] &= ~((gx >= lo) & (gx <= hi))
-    return np.stack([normalise(np.where(keep, spectra, 0.0)), keep.astype(np.float32)], axis=1)
+    x = _powered(normalise(np.where(keep, spectra, 0.0)), cfg.power)
+    return np.stack([x, keep.astype(np.float32)], axis=1)
+
+
+def _powered(x: np.ndarray, power: float) -> np.ndarray:
+    """Intensities (normalised to 1) raised to `power`; negative noise is kept at zero."""
+    return x if power == 1.0 else np.clip(x, 0.0, None) ** power
 
 
 def measured_mask(xs: list[np.ndarray], grid: Grid = DEFAULT_GRID, max_gap: float = 3.0) -> np.ndarray:

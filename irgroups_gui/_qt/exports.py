@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from irgroups_gui._qt.figure_export import FigureExportError, render_png_bytes, write_figure
 from irgroups_gui.export import default_file_name, write_predictions
@@ -36,6 +37,11 @@ class Exports:
         """What File > Export figure draws: a column of the spectrum and the heatmaps, then the
         probabilities."""
         return [self.window.plots.views(), self.window.probabilities]
+
+    def copy_figure(self) -> None:
+        """The figure as shown, to the clipboard as an image."""
+        QApplication.clipboard().setImage(QImage.fromData(render_png_bytes(self.figure_widgets()), "PNG"))
+        self.window.status("Copied the figure to the clipboard", 4000)
 
     def figure_dialog(self, fmt: str) -> None:
         name = default_file_name(self.window.session.current(), fmt, "irgroups")

@@ -13,6 +13,7 @@ from irgroups_gui._qt import theme
 from irgroups_gui._qt.heatmap_view import HeatmapViews
 from irgroups_gui._qt.line_label import LineLabel
 from irgroups_gui._qt.spectrum_view import SpectrumView
+from irgroups_gui._qt.wavenumber_viewbox import WavenumberViewBox
 from irgroups_gui._qt.wavenumber_axis import WavenumberAxis
 from irgroups_gui.session import Session
 
@@ -28,7 +29,7 @@ class LinkedPlots(QWidget):
         self.top = pg.GraphicsLayoutWidget()
         self.maps = pg.GraphicsLayoutWidget()
         self.axes = [WavenumberAxis(show_label=row in (0, 3)) for row in range(4)]
-        spectrum = self.top.ci.addPlot(row=0, col=0, axisItems={"bottom": self.axes[0]})
+        spectrum = self.top.ci.addPlot(row=0, col=0, axisItems={"bottom": self.axes[0]}, viewBox=WavenumberViewBox())
         spacer = pg.GraphicsWidget()  # where the colour bars are below
         spacer.setFixedWidth(BAR_COLUMN)
         self.top.ci.addItem(spacer, row=0, col=1)
@@ -62,7 +63,7 @@ class LinkedPlots(QWidget):
         self.hline = pg.InfiniteLine(angle=0, pen=pg.mkPen((90, 90, 90), width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
         self.hline.hide()
         spectrum.addItem(self.hline, ignoreBounds=True)
-        spectrum.setXRange(4000, 500, padding=0.01)
+        spectrum.vb.reset_zoom()
         for p in (weights, evidence):
             p.setYRange(-0.5, 7.5, padding=0)
         self.info = LineLabel("")
@@ -92,6 +93,10 @@ class LinkedPlots(QWidget):
         session.entries_added.connect(lambda *_: self._show_maps())
         session.entries_cleared.connect(self._show_maps)
         self._show_maps()
+
+    def reset_zoom(self) -> None:
+        """The full wavenumber range (the maps follow), y fitted to the spectra again."""
+        self.spectrum.plot.vb.reset_zoom()
 
     def _show_maps(self) -> None:
         """The heatmaps only once there are spectra: the empty window shows the spectrum plot

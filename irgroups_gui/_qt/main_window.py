@@ -17,7 +17,7 @@ from irgroups_gui._qt.exports import Exports
 from irgroups_gui._qt.file_list import FileList
 from irgroups_gui._qt.linked_plots import LinkedPlots
 from irgroups_gui._qt.loader import Loader
-from irgroups_gui._qt.menus import build_menus
+from irgroups_gui._qt.menus import build_menus, plot_menu
 from irgroups_gui._qt.model_card import ModelCard
 from irgroups_gui._qt.patterns_view import PatternsView
 from irgroups_gui._qt.processing_menu import build_processing_menu
@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self.statusBar().addPermanentWidget(self.progress)
         self.actions_list: list[QAction] = build_menus(self)
+        self.spectrum.plot.vb.menu_factory = lambda: plot_menu(self)
         self.menuBar().insertMenu(self.menuBar().actions()[-1], self.similar.menu)  # before Help
         self.processing_menu, processing_actions = build_processing_menu(self, self.session)
         self.menuBar().insertMenu(self.menuBar().actions()[-2], self.processing_menu)  # before Library

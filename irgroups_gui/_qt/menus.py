@@ -91,6 +91,7 @@ def build_menus(w) -> list[QAction]:
         ("Wavelength in µm", "Ctrl+U", w.view_bar.micro_box), ("High wavenumber left", "Ctrl+I", w.view_bar.invert_box),
         ("Textbook bands", "Ctrl+B", w.view_bar.bands_box), ("Peak labels", "Ctrl+P", w.view_bar.peaks_box),
         ("Sort groups by probability", None, w.view_bar.sort_box))]
+    acts.append(_add(v, w, "Reset zoom", "Ctrl+0", w.plots.reset_zoom))
     table = QAction("Results table", w, checkable=True, checked=True)
     table.setShortcut(QKeySequence("Ctrl+T"))
     table.toggled.connect(w.results.setVisible)
@@ -105,3 +106,18 @@ def build_menus(w) -> list[QAction]:
              _add(h, w, "About IR Groups", None,
                   lambda: help_pages.show_html(w, "About IR Groups", help_pages.about_html()))]
     return acts
+
+
+def plot_menu(w) -> QMenu:
+    """The spectrum plot's right-click menu (instead of pyqtgraph's): copy, export, reset zoom, peaks."""
+    menu = QMenu(w)
+    for text, slot in (("Copy figure", w.exports.copy_figure), ("Export figure as PNG…", lambda: w.exports.figure_dialog("png")),
+                       ("Export figure as SVG…", lambda: w.exports.figure_dialog("svg"))):
+        _add(menu, w, text, None, slot)
+    menu.addSeparator()
+    _add(menu, w, "Reset zoom\tCtrl+0", None, w.plots.reset_zoom)
+    peaks = menu.addAction("Peak labels")
+    peaks.setCheckable(True)
+    peaks.setChecked(w.view_bar.peaks_box.isChecked())
+    peaks.toggled.connect(w.view_bar.peaks_box.setChecked)
+    return menu

@@ -50,7 +50,6 @@ class SpectrumView:
         self.plot = plot
         theme.style_plot(self.plot, None, Y_LABEL_NORMALISED)
         self.plot.invertX(True)
-        self.plot.setMouseEnabled(x=True, y=True)
         self.plot.vb.setAutoVisible(y=True)  # y auto-range follows the visible x range
         self.plot.enableAutoRange(axis="y")
         self._curves: list[pg.PlotDataItem] = []

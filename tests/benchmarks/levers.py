@@ -1,0 +1,113 @@
+"""Measure one training lever alone on the validation split (the condensed-accuracy levers).
+
+    python tests/benchmarks/levers.py all.h5 --lever NAME [--seeds 3] [--out DIR]
+
+Trains the default recipe with the lever's changes on `--seeds` members and prints molecular
+F1 / perfection per phase and per condensed medium, and per-group F1 on condensed spectra, of
+the *validation* split (the split levers are chosen on; the test split stays for the final
+model). Each run is written as JSON to DIR/NAME.json; `--table` prints the runs in DIR side by
+side. `--lever list` names the levers."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from core.artifacts.processing import Processing  # noqa: E402
+from core.data.dataset import load_dataset  # noqa: E402
+from core.evaluation.evaluate import corrected_dataset, evaluate_bundle  # noqa: E402
+from core.evaluation.pipeline import train_bundle  # noqa: E402
+from core.metrics.classification import molecular_f1, molecular_perfection  # noqa: E402
+from core.nn.training import TrainConfig  # noqa: E402
+from core.spectra.phase import CONDENSED  # noqa: E402
+
+# lever name -> TrainConfig overrides of the default (phase-aware) recipe
+LEVERS: dict[str, dict] = {
+    "baseline": {},
+    "sqrt": {"input_power": 0.5},
+    "dilated": {"dilation": (1, 1, 2, 4)},
+    "condensed2x": {"condensed_weight": 2.0},
+}
+
+
+def measure(path: str, lever: str, seeds: int) -> dict:
+    ds = load_dataset(path)
+    config = TrainConfig.recipe("phase-aware", **LEVERS[lever])
+    t0 = time.perf_counter()
+    trained = train_bundle(ds, config, list(range(seeds)), {"recipe": "phase-aware", "lever": lever})
+    seconds = time.perf_counter() - t0
+    val = corrected_dataset(ds.subset("val"), Processing())
+    report = evaluate_bundle(trained.bundle, val, None)
+    present = trained.bundle.decide(report["probabilities"])
+    out = {"lever": lever, "seeds": seeds, "train_seconds": round(seconds, 1), "phases": {}, "media": {},
+           "condensed_groups": {}}
+    for name, rows in [("gas", [p == "gas" for p in val.phases]), ("condensed", [p in CONDENSED for p in val.phases])]:
+        out["phases"][name] = _scores(val, present, np.array(rows))
+    for medium in CONDENSED:
+        rows = np.array([p == medium for p in val.phases])
+        if rows.any():
+            out["media"][medium] = _scores(val, present, rows)
+    cond = np.array([p in CONDENSED for p in val.phases])
+    y, p = val.labels[cond].astype(bool), present[cond].astype(bool)
+    for j, g in enumerate(val.group_names):
+        tp, fp, fn = (y[:, j] & p[:, j]).sum(), (~y[:, j] & p[:, j]).sum(), (y[:, j] & ~p[:, j]).sum()
+        out["condensed_groups"][g] = {"f1": float(2 * tp / max(2 * tp + fp + fn, 1)), "positives": int(y[:, j].sum())}
+    out["ece"] = {k: round(float(v["ece"]), 4) for k, v in report["phases"].items()}
+    return out
+
+
+def _scores(ds, present: np.ndarray, rows: np.ndarray) -> dict:
+    y, p = ds.labels[rows], present[rows]
+    return {"n": int(rows.sum()), "f1": round(molecular_f1(y, p), 4), "perfection": round(molecular_perfection(y, p), 4)}
+
+
+def table(folder: Path) -> None:
+    runs = [json.loads(f.read_text()) for f in sorted(folder.glob("*.json"))]
+    if not runs:
+        print(f"no runs in {folder}")
+        return
+    print("| lever | seeds | gas F1 / perf | condensed F1 / perf | " + " | ".join(runs[0]["media"]) + " | minutes |")
+    print("|---" * (5 + len(runs[0]["media"])) + "|")
+    for r in runs:
+        media = " | ".join(f"{r['media'][m]['f1']:.3f}" for m in runs[0]["media"])
+        g, c = r["phases"]["gas"], r["phases"]["condensed"]
+        print(f"| {r['lever']} | {r['seeds']} | {g['f1']:.3f} / {g['perfection']:.3f} | {c['f1']:.3f} / "
+              f"{c['perfection']:.3f} | {media} | {r['train_seconds'] / 60:.1f} |")
+    print("\ncondensed per-group F1 (validation; positives in brackets)")
+    groups = list(runs[0]["condensed_groups"])
+    print("| group | " + " | ".join(r["lever"] for r in runs) + " |")
+    print("|---" * (1 + len(runs)) + "|")
+    for g in groups:
+        cells = " | ".join(f"{r['condensed_groups'][g]['f1']:.2f}" for r in runs)
+        print(f"| {g} ({runs[0]['condensed_groups'][g]['positives']}) | {cells} |")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("dataset", nargs="?")
+    ap.add_argument("--lever", default="baseline")
+    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--out", default="build/levers")
+    ap.add_argument("--table", action="store_true", help="print the runs in --out side by side")
+    args = ap.parse_args()
+    out = Path(args.out)
+    if args.table:
+        table(out)
+        return
+    if args.lever == "list" or args.lever not in LEVERS:
+        print("levers: " + ", ".join(LEVERS))
+        return
+    result = measure(args.dataset, args.lever, args.seeds)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{args.lever}.json").write_text(json.dumps(result, indent=1))
+    print(json.dumps({k: result[k] for k in ("lever", "phases", "media", "train_seconds")}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
