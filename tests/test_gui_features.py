@@ -554,3 +554,17 @@ def test_zoom_follows_the_spectroscopy_convention(qtbot, window, tmp_path):
     next(a for a in vb.last_menu.actions() if a.text() == "Copy figure").trigger()
     image = QApplication.clipboard().image()
     assert not image.isNull() and image.width() > 500
+
+
+def test_drop_hint_only_when_the_list_is_empty(qtbot, window, tmp_path):
+    from irgroups_gui._qt.spectrum_view import EMPTY, NONE_SELECTED
+
+    view = window.spectrum
+    assert view.message.isVisible() and view.message.textItem.toPlainText() == EMPTY
+    _classified(qtbot, window, tmp_path)
+    window.session.selection.update(entry=None)
+    qtbot.wait(20)
+    assert view.message.textItem.toPlainText() == NONE_SELECTED
+    window.session.selection.update(entry=0)
+    qtbot.wait(20)
+    assert not view.message.isVisible()

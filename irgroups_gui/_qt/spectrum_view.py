@@ -17,6 +17,7 @@ from irgroups_gui._qt import theme
 from irgroups_gui.session import Session
 
 EMPTY = "Drop spectra here (JCAMP-DX, CSV or text)"
+NONE_SELECTED = "Select a spectrum in the list"
 MAX_PEAK_LABELS = 15
 Y_LABEL_NORMALISED = "absorbance (normalised)"
 
@@ -132,7 +133,8 @@ class SpectrumView:
         shown = self._shown()
         current = self.session.current()
         failed = current is not None and current.status == "error"
-        self.message.setText(f"{current.name}: {current.prediction.error}" if failed else EMPTY)
+        self.message.setText(f"{current.name}: {current.prediction.error}" if failed
+                             else NONE_SELECTED if self.session.entries else EMPTY)  # the drop hint only when empty
         self.message.setVisible(not shown or failed)
         y_unit = self.current_y_unit()
         own_units = self.form == "original"

@@ -33,6 +33,7 @@ LEVERS: dict[str, dict] = {
     "sqrt": {"input_power": 0.5},
     "dilated": {"dilation": (1, 1, 2, 4)},
     "condensed2x": {"condensed_weight": 2.0},
+    "dilated+sqrt": {"dilation": (1, 1, 2, 4), "input_power": 0.5},
 }
 
 
