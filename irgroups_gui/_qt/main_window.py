@@ -87,7 +87,8 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self.statusBar().addPermanentWidget(self.progress)
         self.actions_list: list[QAction] = build_menus(self)
-        self.spectrum.plot.vb.menu_factory = lambda: plot_menu(self)
+        context_menu = plot_menu(self)
+        self.spectrum.plot.vb.menu_factory = lambda: context_menu
         self.menuBar().insertMenu(self.menuBar().actions()[-1], self.similar.menu)  # before Help
         self.processing_menu, processing_actions = build_processing_menu(self, self.session)
         self.menuBar().insertMenu(self.menuBar().actions()[-2], self.processing_menu)  # before Library

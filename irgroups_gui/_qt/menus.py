@@ -109,15 +109,13 @@ def build_menus(w) -> list[QAction]:
 
 
 def plot_menu(w) -> QMenu:
-    """The spectrum plot's right-click menu (instead of pyqtgraph's): copy, export, reset zoom, peaks."""
+    """The spectrum plot's right-click menu (instead of pyqtgraph's), built once: copy, export,
+    the View menu's Reset zoom, peak labels."""
     menu = QMenu(w)
     for text, slot in (("Copy figure", w.exports.copy_figure), ("Export figure as PNG…", lambda: w.exports.figure_dialog("png")),
                        ("Export figure as SVG…", lambda: w.exports.figure_dialog("svg"))):
         _add(menu, w, text, None, slot)
     menu.addSeparator()
-    _add(menu, w, "Reset zoom\tCtrl+0", None, w.plots.reset_zoom)
-    peaks = menu.addAction("Peak labels")
-    peaks.setCheckable(True)
-    peaks.setChecked(w.view_bar.peaks_box.isChecked())
-    peaks.toggled.connect(w.view_bar.peaks_box.setChecked)
+    menu.addAction(next(a for a in w.actions_list if a.text() == "Reset zoom"))
+    _mirror(menu, w, "Peak labels", None, w.view_bar.peaks_box)
     return menu
