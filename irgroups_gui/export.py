@@ -44,6 +44,11 @@ def export_document(entries, bundle) -> dict:
             "predictions": [prediction_row(e, names) for e in entries]}
 
 
+def file_name(path: str) -> str:
+    """The name of an entry's file, shown beside the spectrum's title (full path: `entry.path`)."""
+    return Path(path).name
+
+
 def default_file_name(entry, fmt: str, fallback: str) -> str:
     """What a save dialog proposes: the spectrum's own file name with the export's suffix, else
     `fallback` (no spectrum selected)."""

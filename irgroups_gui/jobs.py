@@ -1,7 +1,7 @@
 """Work the app runs in worker threads (plain Python: no Qt here)."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import numpy as np
@@ -23,17 +23,6 @@ def explainer_for(bundle):
     from core.explain.evidence import Explainer
 
     return Explainer(bundle)
-
-
-def classify_paths(paths: list[str], bundle, chunk: int, processing,
-                   progress: Callable[[tuple[int, list]], None]) -> int:
-    """Classify files in chunks with the given corrections, reporting (start index,
-    predictions) after each chunk."""
-    from core.predict.classify import classify_in_chunks
-
-    for done in classify_in_chunks(paths, bundle, chunk, processing=processing):
-        progress(done)
-    return len(paths)
 
 
 def library_search(library, spectrum, top: int):

@@ -37,10 +37,13 @@ def run_inline(job: Callable[[], Any], on_result: Callable[[Any], None], on_erro
 
 @dataclass
 class Entry:
-    """One file the user loaded: pending, classified, or failed with a one-line error."""
+    """One file the user loaded: pending, classified, or failed with a one-line error. A file
+    holding several spectra (a multi-subfile SPC) is one entry showing one of them."""
 
     path: str
     prediction: Prediction | None = None
+    subfile: int = 0  # which spectrum of the file is shown and classified (from 0)
+    subfiles: int = 1  # how many spectra the file holds (known once it has been read)
 
     @property
     def name(self) -> str:
@@ -97,14 +100,6 @@ class Session:
             self.entries_added.emit(first, len(new))
         return list(range(first, first + len(new)))
 
-    def add_spectrum(self, prediction: Prediction) -> int:
-        """Append an entry for a further spectrum of a multi-spectrum file (`file #n`)."""
-        self.entries.append(Entry(f"{prediction.source} #{prediction.index + 1}", prediction))
-        index = len(self.entries) - 1
-        self.entries_added.emit(index, 1)
-        self.entry_updated.emit(index)
-        return index
-
     def set_prediction(self, index: int, prediction: Prediction) -> None:
         self.entries[index].prediction = prediction
         self._terms_cache.pop(index, None)
@@ -125,6 +120,23 @@ class Session:
         if keep:
             self.entries = keep
             self.entries_added.emit(0, len(keep))
+
+    def insert(self, entries: list[tuple[int, Entry]]) -> list[int]:
+        """Put removed entries back at their indices with their predictions (undoing `remove`),
+        skipping files loaded again meanwhile; views rebuild as after `remove`. Returns the
+        indices the entries now have."""
+        known = {e.path for e in self.entries}
+        back = [(i, e) for i, e in sorted(entries, key=lambda ie: ie[0]) if e.path not in known]
+        if not back:
+            return []
+        merged = list(self.entries)
+        for i, e in back:
+            merged.insert(min(i, len(merged)), e)
+        self.clear()
+        self.entries = merged
+        self.entries_added.emit(0, len(merged))
+        returned = {id(e) for _, e in back}
+        return [k for k, e in enumerate(merged) if id(e) in returned]
 
     @property
     def generation(self) -> int:

@@ -4,7 +4,8 @@ States: empty window; a spectrum classified with a group selected, a cell hovere
 crosshair readout; the results table filtered; the original view in %T and µm with peak labels
 and a marked wavenumber; another member's patterns; files that failed to read; training in
 progress and stopped; the model card with Table 1; the Help pages; the dark palette; a
-water-laden KBr spectrum compensated and not, a Nujol mull with alkane and methyl undetermined; and the
+water-laden KBr spectrum compensated and not, a Nujol mull with alkane and methyl undetermined; at
+1280 x 720 with 20 spectra, stacked overlays and the dark palette (alone: `--laptop`); and the
 classified state again at 2x scaling (QT_SCALE_FACTOR=2, in a second process)."""
 from __future__ import annotations
 
@@ -111,11 +112,73 @@ def lab_artifacts(app, w, tmp: Path, out: Path) -> None:
     w.session.clear()
 
 
-def window(app, tmp: Path):
+def twenty_spectra(tmp: Path) -> list[Path]:
+    """The samples and, to make 20, condensed-phase spectra from ../shared (copies of the samples
+    without it)."""
+    import shutil
+
+    samples = sorted((ROOT / "resources" / "samples").glob("*.jdx"))
+    zip_path = ROOT.parent / "shared" / "data" / "nist_condensed_ir" / "spectra.zip"
+    more = tmp / "twenty"
+    more.mkdir(exist_ok=True)
+    extra = []
+    if zip_path.exists():
+        import zipfile
+
+        with zipfile.ZipFile(zip_path) as z:
+            for name in sorted(n for n in z.namelist() if n.endswith(".jdx"))[:20 - len(samples)]:
+                extra.append(more / Path(name).name)
+                extra[-1].write_bytes(z.read(name))
+    else:
+        for k in range(20 - len(samples)):
+            extra.append(more / f"copy{k}_{samples[k % len(samples)].name}")
+            shutil.copy(samples[k % len(samples)], extra[-1])
+    return samples + extra
+
+
+def laptop(app, out: Path, tmp: Path) -> None:
+    """At 1280 x 720: the window with 20 spectra classified, four of them stacked and normalised
+    (one in a chosen colour), and the same window in a dark palette."""
+    from PySide6.QtGui import QColor
+
+    from irgroups_gui._qt import theme
+
+    w = window(app, tmp, (1280, 720))
+    wait(app, lambda: w.session.bundle is not None)
+    w.loader.add_paths([str(p) for p in twenty_spectra(tmp)])
+    wait(app, lambda: len(w.session.entries) >= 20 and all(e.prediction is not None for e in w.session.entries),
+         timeout=300)
+    w.files.clearSelection()
+    w.files.setCurrentRow(6)
+    wait(app, lambda: w.session.terms(6) is not None)
+    pump(app, 0.5)
+    w.grab().save(str(out / "main_1280x720_20_spectra.png"))
+    w.view_bar.form_box.setCurrentIndex(1)
+    w.view_bar.y_box.setCurrentIndex(1)
+    for row in (6, 1, 2, 3):
+        w.files.item(row).setSelected(True)
+    w.overlay.normalise.setChecked(True)
+    w.overlay.stack.setValue(0.6)
+    w.overlay.set_colour([w.session.entries[3].path], QColor(214, 39, 40))
+    pump(app, 0.5)
+    w.grab().save(str(out / "stacked_overlay.png"))
+    w.overlay.stack.setValue(0)
+    w.overlay.normalise.setChecked(False)
+    w.view_bar.form_box.setCurrentIndex(0)
+    w.files.clearSelection()
+    w.files.setCurrentRow(6)
+    app.setPalette(theme.dark_palette())
+    pump(app, 0.5)
+    w.grab().save(str(out / "dark_mode.png"))
+    app.setPalette(app.style().standardPalette())
+    w.close()
+
+
+def window(app, tmp: Path, size: tuple[int, int] = (1500, 950)):
     from irgroups_gui._qt.main_window import MainWindow
 
     w = MainWindow(settings=QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
-    w.resize(1500, 950)
+    w.resize(*size)
     w.show()
     return w
 
@@ -225,6 +288,7 @@ def main(out: Path) -> None:
     pump(app)
     w.grab().save(str(out / "5_model_card.png"))
     w.close()
+    laptop(app, out, tmp)
     env = dict(os.environ, QT_SCALE_FACTOR="2")
     subprocess.run([sys.executable, __file__, str(out), "--scaled"], env=env, check=True)
     print(f"wrote screenshots to {out}")
@@ -235,5 +299,8 @@ if __name__ == "__main__":
     if "--scaled" in sys.argv:
         target.mkdir(parents=True, exist_ok=True)
         scaled(target)
+    elif "--laptop" in sys.argv:  # only the 1280 x 720 states
+        target.mkdir(parents=True, exist_ok=True)
+        laptop(QApplication([]), target, Path(tempfile.mkdtemp()))
     else:
         main(target)

@@ -139,3 +139,28 @@ def test_phase_from_state(state, phase):
     from core.spectra.phase import phase_from_state
 
     assert phase_from_state(state) == phase
+
+
+def test_label_audit_leaves_out_only_the_excluded_training_spectra(small_dataset, tmp_path):
+    from core.data.dataset import SPLITS
+    from core.data.label_audit import audit_exclusions, without_excluded
+
+    train_id = small_dataset.ids[int(np.flatnonzero(small_dataset.split == SPLITS["train"])[0])]
+    test_id = small_dataset.ids[int(np.flatnonzero(small_dataset.split == SPLITS["test"])[0])]
+    audit = tmp_path / "audit.csv"
+    audit.write_text("id,group,action,reason\n"
+                     f"{train_id},ketones,exclude,no band at 1630-1870 cm-1\n"
+                     f"{test_id},ketones,exclude,no band\n"
+                     f"{small_dataset.ids[1]},alkene,keep,band check cannot decide\n")
+    exclusions = audit_exclusions(audit)
+    assert exclusions[train_id] == "no band at 1630-1870 cm-1" and small_dataset.ids[1] not in exclusions
+    kept, n = without_excluded(small_dataset, exclusions)
+    assert n == 1 and train_id not in kept.ids and test_id in kept.ids  # held-out splits are never touched
+    assert len(kept) == len(small_dataset) - 1
+
+
+def test_the_shipped_label_audit_names_a_reason_for_every_exclusion():
+    from core.data.label_audit import audit_exclusions
+
+    exclusions = audit_exclusions()
+    assert exclusions and all(reason.strip() for reason in exclusions.values())

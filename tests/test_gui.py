@@ -191,16 +191,16 @@ def test_clearing_while_classifying_drops_the_stale_results(qtbot, window, tmp_p
     assert len(s.entries) == 1 and s.entries[0].prediction.source == str(good[1])
 
 
-def test_multi_spectrum_file_expands_into_one_entry_per_spectrum(qtbot, window, tmp_path):
+def test_multi_spectrum_file_is_one_entry_with_its_spectrum_chosen(qtbot, window, tmp_path):
     from test_readers_binary import DATA, _spg
 
     spg = tmp_path / "group.spg"
     spg.write_bytes(_spg((DATA / "omnic_clipped.spa").read_bytes(), ["a", "b", "c"]))
     good, _, _ = _spectrum_files(tmp_path)
     _drop(window, [spg, good[0]])
-    qtbot.waitUntil(lambda: len(window.session.entries) == 4 and
-                    all(e.status != "pending" for e in window.session.entries), timeout=60000)
+    qtbot.waitUntil(lambda: not window.loader.classifying, timeout=60000)
     names = [e.name for e in window.session.entries]
-    assert names[:2] == ["group.spg #1", "test"] and sorted(names[2:]) == ["group.spg #2", "group.spg #3"]
+    assert names == ["group.spg #1", "test"]
+    assert [e.subfiles for e in window.session.entries] == [3, 1]
     assert all(e.status == "ok" for e in window.session.entries)
-    assert window.files.count() == 4
+    assert window.files.count() == 2

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from conftest import jcamp
 from gui_fixtures import _spectrum_files, model_dir, window  # noqa: F401 (fixtures)
-from irgroups_gui._qt.results_table import PHASE_ROLE
+from irgroups_gui._qt.results_table import FIXED, PHASE, PHASE_ROLE
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -219,7 +219,7 @@ def test_results_table_rows_filter_sort_copy_delete(qtbot, window, tmp_path):
     want = sum(1 for e in s.entries if e.status == "ok" and e.prediction.present[nitriles])
     assert table.proxy.rowCount() == want
     table.set_filter("all")
-    col = 5 + nitriles
+    col = len(FIXED) + nitriles
     table.view.sortByColumn(col, Qt.SortOrder.DescendingOrder)
     shown = [table.proxy.index(r, col).data() for r in range(table.proxy.rowCount())]
     values = [float(v) for v in shown if v]
@@ -233,8 +233,8 @@ def test_results_table_rows_filter_sort_copy_delete(qtbot, window, tmp_path):
     table.view.selectRow(0)
     text = table.copy_text()
     lines = text.splitlines()
-    assert lines[0].split("\t")[:5] == ["name", "phase", "present groups", "cautions", "undetermined"]
-    assert len(lines) == 2 and len(lines[1].split("\t")) == 5 + 17
+    assert lines[0].split("\t")[:6] == ["name", "file", "phase", "present groups", "cautions", "undetermined"]
+    assert len(lines) == 2 and len(lines[1].split("\t")) == len(FIXED) + 17
     first = table.selected_rows()[0]
     gone = s.entries[first].path
     table.view.setFocus()
@@ -246,12 +246,12 @@ def test_results_table_rows_filter_sort_copy_delete(qtbot, window, tmp_path):
 def test_phase_selector_reclassifies_that_entry_off_the_gui_thread(qtbot, window, tmp_path):
     _classified(qtbot, window, tmp_path)
     table = window.results
-    index = table.model.index(0, 1)
+    index = table.model.index(0, PHASE)
     assert table.model.data(index, PHASE_ROLE) == "auto"
     assert table.model.setData(index, "liquid")
     qtbot.waitUntil(lambda: window.session.entries[0].prediction.phase_source == "user", timeout=20000)
     assert window.session.entries[0].prediction.phase == "liquid"
-    assert table.model.text(0, 1) == "liquid"
+    assert table.model.text(0, PHASE) == "liquid"
     assert window.session.entries[1].prediction.phase_source != "user"
 
 
@@ -332,7 +332,7 @@ def test_units_toggles_micrometres_and_transmittance(qtbot, window, tmp_path):
 def test_menus_shortcuts_next_file_and_help(qtbot, window, tmp_path):
     _classified(qtbot, window, tmp_path)
     titles = [a.text() for a in window.menuBar().actions()]
-    assert titles == ["&File", "&View", "&Processing", "&Library", "&Help"]
+    assert titles == ["&File", "&Edit", "&View", "&Processing", "&Library", "&Help"]
     keys = {a.text(): a.shortcut().toString() for a in window.actions_list}
     assert keys["Next file"] == "Ctrl+Down" and keys["Export figure as PNG…"] == "Ctrl+E"
     window.files.setCurrentRow(0)
@@ -350,7 +350,7 @@ def test_session_save_and_reopen(qtbot, window, tmp_path, model_dir):
     window.session.selection.update(group=6)
     window.files.setCurrentRow(1)
     window.view_bar.micro_box.setChecked(True)
-    window.results.model.setData(window.results.model.index(0, 1), "kbr")
+    window.results.model.setData(window.results.model.index(0, PHASE), "kbr")
     qtbot.waitUntil(lambda: window.session.entries[0].prediction.phase == "kbr", timeout=20000)
     path = tmp_path / "s.json"
     window.sessions.save(str(path))

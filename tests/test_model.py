@@ -1,5 +1,6 @@
 """The CNN, receptive fields, metrics, training, cancellation and model files."""
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -133,3 +134,36 @@ def test_dilated_network_round_trips_and_widens_the_receptive_field():
     m = IRCNN(dilated)
     assert receptive_field(m.encoder)[0] == 60 > receptive_field(IRCNN(plain).encoder)[0]
     assert m(torch.zeros(3, 2, 850)).shape == (3, 17)
+
+
+def test_fine_groups_label_the_distinctions_inside_a_group():
+    from core.data.fine_groups import FINE_NAMES, fine_labels
+
+    rows = fine_labels(["CC(=O)c1ccccc1", "CC(C)=O", "CCCl", "CCBr", "N#Cc1ccccc1", "CC#N", "CC(O)(C)C", "x"])
+    on = [{FINE_NAMES[j] for j in np.flatnonzero(r)} for r in rows]
+    assert "aryl ketone" in on[0] and "alkyl ketone" not in on[0]
+    assert "alkyl ketone" in on[1] and "aryl ketone" not in on[1]
+    assert "C-Cl" in on[2] and "C-Br" not in on[2] and "C-Br" in on[3]
+    assert "aryl nitrile" in on[4] and "alkyl nitrile" in on[5] and "aryl nitrile" not in on[5]
+    assert "tertiary alcohol" in on[6] and "primary alcohol" not in on[6]
+    assert on[7] == set()  # an identifier RDKit cannot read: no labels, no error
+
+
+def test_auxiliary_targets_train_then_leave_a_17_group_linear_head(small_dataset):
+    import torch
+
+    from core.data.fine_groups import FINE_NAMES
+    from core.nn.training import EnsembleTrainer, TrainConfig
+
+    ds = replace(small_dataset, identifiers=["CC(=O)c1ccccc1" if i % 2 else "CCCl" for i in range(len(small_dataset))])
+    trainer = EnsembleTrainer(ds, [0], TrainConfig(max_epochs=2, batch_size=32, aux_targets=True))
+    assert trainer.model_config.n_groups == 17 + len(FINE_NAMES)
+    (result,) = trainer.run()
+    model = result.model
+    assert model.cfg.n_groups == 17 and model.dense.weight.shape[0] == 17
+    x = torch.from_numpy(ds.spectra[:4])
+    with torch.no_grad():  # the head is still linear on the latent matrix: weights x latent + bias = logits
+        logits = model(x)
+        by_hand = torch.einsum("gcp,ncp->ng", torch.from_numpy(model.dense_weights()), model.features(x)) + \
+            torch.from_numpy(model.dense_bias())
+    assert torch.allclose(logits, by_hand, atol=1e-4)

@@ -74,19 +74,20 @@ def test_results_table_shows_a_new_prediction_of_a_row(window, qtbot, tmp_path):
     from PySide6.QtCore import Qt
 
     from gui_fixtures import _spectrum_files
+    from irgroups_gui._qt.results_table import FIXED, PRESENT
 
     good, _, _ = _spectrum_files(tmp_path)
     window.loader.add_paths([str(good[0])])
     s = window.session
     qtbot.waitUntil(lambda: s.entries and s.entries[0].prediction is not None, timeout=20000)
     model = window.results.model
-    col = 5 + 6  # probability column of nitriles
+    col = len(FIXED) + 6  # probability column of nitriles
     before = model.data(model.index(0, col), Qt.ItemDataRole.DisplayRole)
     assert before == f"{s.entries[0].prediction.mean[6]:.2f}"
     p = s.entries[0].prediction
     s.set_prediction(0, replace(p, mean=np.full_like(p.mean, 0.987), present=np.ones_like(p.present)))
     assert model.data(model.index(0, col), Qt.ItemDataRole.DisplayRole) == "0.99"
-    assert "nitriles" in model.data(model.index(0, 2), Qt.ItemDataRole.DisplayRole)
+    assert "nitriles" in model.data(model.index(0, PRESENT), Qt.ItemDataRole.DisplayRole)
     assert model.data(model.index(0, col), Qt.ItemDataRole.BackgroundRole).color().alpha() == int(40 + 200 * 0.987)
 
 

@@ -14,4 +14,5 @@ Modules (public names first, then what the module holds):
   build|info` and `irgroups search`.
 - `files`: add_parser, cmd_info, cmd_convert. `irgroups info` and `irgroups convert`.
 - `novelty`: add_parser, cmd_fit. `irgroups novelty fit`.
+- `peaks`: add_parser, cmd_peaks, peak_tables. `irgroups peaks` (the peak table, as text or CSV).
 """

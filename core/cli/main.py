@@ -10,7 +10,7 @@ from core.cli.common import EXIT_FAILED, CLIError
 
 # command families in their own modules, each with add_parser(subparsers), in --help order
 COMMAND_MODULES = ("core.cli.dataset", "core.cli.train", "core.cli.predict", "core.cli.correct", "core.cli.explain",
-                   "core.cli.library", "core.cli.files", "core.cli.novelty")
+                   "core.cli.library", "core.cli.files", "core.cli.novelty", "core.cli.peaks")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from core.data.dataset import Dataset
+from core.data.label_audit import AUDIT_FILE, audit_exclusions, without_excluded
 from core.artifacts.processing import Processing
 from core.evaluation.evaluate import corrected_dataset, evaluate_bundle, metrics_record
 from core.explain.patterns import PatternSet, compute_patterns
@@ -37,6 +38,9 @@ def train_bundle(ds: Dataset, config: TrainConfig, seeds: list[int], record: dic
     `status` receives a line for each stage after the epochs. A recipe trained on lab artifacts
     trains on the spectra as prediction will see them: with the default corrections applied."""
     dataset_hash = ds.content_hash
+    if config.label_audit:
+        ds, excluded = without_excluded(ds, audit_exclusions())
+        record = record | {"label_audit": {"file": AUDIT_FILE, "excluded_training_spectra": excluded}}
     if config.artifacts:
         if status:
             status("correcting the spectra as prediction does (atmosphere, ATR, baseline)")

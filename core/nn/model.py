@@ -5,7 +5,7 @@ MaxPool(2)-Conv(4,8,3)-ReLU-BN-Conv(8,8,3)-ReLU-MaxPool(2)-BN(no affine)-Flatten
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import torch
@@ -130,6 +130,16 @@ class IRCNN(nn.Module):
         g = self.cfg.n_groups
         w = self.dense.weight.detach().cpu().numpy()[head * g:(head + 1) * g]
         return w.reshape(g, self.n_channels, self.n_positions)
+
+    def first_groups(self, n: int) -> "IRCNN":
+        """A one-head copy scoring only the first n groups (auxiliary training targets dropped)."""
+        if self.cfg.heads:
+            raise ValueError("only a one-head network has auxiliary outputs to drop")
+        model = IRCNN(replace(self.cfg, n_groups=n))
+        state = self.state_dict()
+        state["dense.weight"], state["dense.bias"] = state["dense.weight"][:n], state["dense.bias"][:n]
+        model.load_state_dict(state)
+        return model.train(self.training)
 
     def dense_bias(self, head: int = 0) -> np.ndarray:
         """One head's dense biases (groups,)."""

@@ -16,7 +16,8 @@ from torch import nn
 from core.artifacts.simulate import grid_bank
 from core.data.augment import ArtifactBank, ShiftedRows
 from core.data.dataset import Dataset
-from core.nn.recipes import CHANNELS, CLASS_WEIGHT_POWER, GAMMA, KERNEL, MAX_SHIFT, RECIPES
+from core.data.fine_groups import FINE_NAMES, fine_labels
+from core.nn.recipes import CHANNELS, CLASS_WEIGHT_POWER, DILATION, GAMMA, INPUT_POWER, KERNEL, MAX_SHIFT, RECIPES
 from core.metrics.classification import molecular_f1, molecular_perfection, tune_thresholds
 from core.nn.member_groups import MemberGroup, group_count, initial_groups, regroup
 from core.nn.model import IRCNN, ModelConfig
@@ -49,6 +50,8 @@ class TrainConfig:
     dilation: tuple[int, ...] = ()  # each conv block's dilation (() = 1 everywhere)
     condensed_weight: float = 1.0  # loss weight of condensed-phase spectra relative to gas spectra
     input_power: float = 1.0  # input: intensities raised to this power (core.spectra.preprocess.InputConfig)
+    label_audit: bool = False  # leave out the training spectra the recorded label audit excludes (core.data.label_audit)
+    aux_targets: bool = False  # also train on the finer groups (core.data.fine_groups), dropped afterwards
 
     @classmethod
     def recipe(cls, name: str, **overrides) -> "TrainConfig":
@@ -58,7 +61,8 @@ class TrainConfig:
             base = cls(augment=True, tune_thresholds=True, patience=10)
         elif name == "phase-aware":
             base = cls(augment=True, artifacts=True, patience=10, mask=True, calibrate=True, gamma=GAMMA, max_shift=MAX_SHIFT,
-                       phase_heads=True, class_weight_power=CLASS_WEIGHT_POWER, channels=CHANNELS, kernel=KERNEL)
+                       phase_heads=True, class_weight_power=CLASS_WEIGHT_POWER, channels=CHANNELS, kernel=KERNEL,
+                       dilation=DILATION, input_power=INPUT_POWER, label_audit=True)
         else:
             raise ValueError(f"unknown recipe {name!r}; use {', '.join(RECIPES)}")
         return cls(**(asdict(base) | overrides))
@@ -187,7 +191,7 @@ class EnsembleTrainer:
         self.model_config = model_config or ModelConfig(
             input_length=dataset.grid.n, channels=tuple(self.config.channels), kernel=self.config.kernel,
             pool_after=tuple(self.config.pool_after), dilation=tuple(self.config.dilation),
-            n_groups=len(dataset.group_names),
+            n_groups=len(dataset.group_names) + (len(FINE_NAMES) if self.config.aux_targets else 0),
             in_channels=1 if spectra.ndim == 2 else int(spectra.shape[1]))
         self.callback = callback
         self._stop = threading.Event()
@@ -210,9 +214,10 @@ class EnsembleTrainer:
         train, val = self.dataset.subset("train"), self.dataset.subset("val")
         if len(train) == 0 or len(val) == 0:
             raise ValueError("the dataset needs both training and validation spectra")
-        xt, yt = torch.from_numpy(train.spectra), torch.from_numpy(train.labels.astype(np.float32))
-        xv, yv = torch.from_numpy(val.spectra), torch.from_numpy(val.labels.astype(np.float32))
-        w_pos, w_neg = class_weights(train.labels, cfg.class_weight_power)
+        xt, yt = torch.from_numpy(train.spectra), torch.from_numpy(self._targets(train))
+        xv, yv = torch.from_numpy(val.spectra), torch.from_numpy(self._targets(val))
+        w_pos, w_neg = class_weights(yt.numpy(), cfg.class_weight_power)
+        n_groups = len(self.dataset.group_names)
         sw = (torch.tensor([1.0 if p == "gas" else cfg.condensed_weight for p in train.phases])
               if cfg.condensed_weight != 1.0 else None)
         bank = ArtifactBank.from_arrays(grid_bank(self.dataset.grid.x)) if cfg.augment and cfg.artifacts else None
@@ -288,7 +293,7 @@ class EnsembleTrainer:
                 summaries = []
                 for j, i in enumerate(slots):
                     m = members[i]
-                    pred = (prob[j] >= 0.5).astype(np.uint8)
+                    pred = (prob[j][:, :n_groups] >= 0.5).astype(np.uint8)
                     summary = {"epoch": epoch, "train_loss": float(totals[j]) / len(xt),
                                "val_loss": float(val_losses[j]),
                                "val_molecular_f1": molecular_f1(val.labels, pred),
@@ -326,13 +331,18 @@ class EnsembleTrainer:
             raise InterruptedError("training stopped before the first epoch finished; nothing to keep")
         return self._results(members, val, cancelled, t0)
 
+    def _targets(self, ds: Dataset) -> np.ndarray:
+        """The labels trained on: the groups, then (with `aux_targets`) the finer groups."""
+        labels = ds.labels.astype(np.float32)
+        return np.hstack([labels, fine_labels(ds.identifiers)]).astype(np.float32) if self.config.aux_targets else labels
+
     def _results(self, members: list[_Member], val: Dataset, cancelled: bool, t0: float) -> list[TrainResult]:
         models = []
+        n_groups = len(self.dataset.group_names)
         for m in members:
             model = IRCNN(self.model_config)
             model.load_state_dict(m.best_state)
-            models.append(model.eval())
-        n_groups = self.model_config.n_groups
+            models.append(model.first_groups(n_groups).eval() if self.model_config.n_groups > n_groups else model.eval())
         thresholds = [np.full(n_groups, 0.5)] * len(models)
         if self.config.tune_thresholds:
             prob = torch.sigmoid(stacked_logits(StackedIRCNN.from_members(models), val.spectra)).numpy()

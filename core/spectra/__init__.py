@@ -1,6 +1,7 @@
 """Spectra in memory and on the model's axis: the Spectrum record, unit names, conversion to
 absorbance over wavenumber, resampling and normalisation, the sample phase (declared or inferred),
-resolution matching and the validity checks that decide whether a spectrum may be classified.
+resolution matching, the validity checks that decide whether a spectrum may be classified, and
+peak picking.
 Imports nothing from the rest of core.
 
 Modules (public names first, then what the module holds):
@@ -17,4 +18,6 @@ Modules (public names first, then what the module holds):
 - `resolution`: stated_resolution, resolution, to_grid_resolution, smoothing_note. High-
   resolution spectra smoothed to the grid's resolution.
 - `validity`: Decision, assess, model_view. Classify, caution or refuse, decided per spectrum.
+- `peaks`: Peak, pick_peaks, strongest, DEFAULT_PROMINENCE. Peaks of a curve: position, height,
+  width at half prominence.
 """

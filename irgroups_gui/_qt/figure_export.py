@@ -1,16 +1,20 @@
 """The main figure (spectrum + heatmaps beside the probability panel) rendered to PNG or SVG
 through one code path, used by File > Export figure, reports and `irgroups-gui --export-figure`.
-SVG uses Qt's own QSvgGenerator (vector output), not pyqtgraph's SVG exporter."""
+SVG uses Qt's own QSvgGenerator (vector output), not pyqtgraph's SVG exporter. Figures are
+white with dark text even when the screen is dark, unless `screen_colours` asks for the plots
+as shown."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QIODevice, QPoint, QRect, QRectF, QSize
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QWidget
+
+from irgroups_gui._qt import theme
 
 FORMATS = ("png", "svg")
 PNG_SCALE = 2  # device pixels per widget pixel in PNG files
@@ -75,33 +79,40 @@ def _widgets_dpi(widgets: Figure) -> int:
     return _columns(widgets)[0][0].logicalDpiX()
 
 
-def render_png_bytes(widgets: Figure) -> bytes:
+def render_png_bytes(widgets: Figure, screen_colours: bool = False) -> bytes:
     """The figure as PNG data (for reports)."""
-    image = _image(widgets)
+    image = _image(widgets, screen_colours)
     buf = QBuffer()
     buf.open(QIODevice.OpenModeFlag.WriteOnly)
     image.save(buf, "PNG")
     return bytes(buf.data())
 
 
-def _image(widgets: Figure) -> QImage:
+def _colours(widgets: Figure, screen_colours: bool):
+    """The plots drawn light for the figure, unless it keeps the screen's colours."""
+    return nullcontext() if screen_colours else theme.light_plots([c[0] for c in _columns(widgets)])
+
+
+def _image(widgets: Figure, screen_colours: bool = False) -> QImage:
     size = _size(widgets)
     image = QImage(size * PNG_SCALE, QImage.Format.Format_ARGB32)
     image.setDevicePixelRatio(PNG_SCALE)
     image.fill(QColor("white"))
     painter = QPainter(image)
-    _paint(painter, widgets)
+    with _colours(widgets, screen_colours):
+        _paint(painter, widgets)
     return image
 
 
-def write_figure(path: str | Path, widgets: Figure) -> Path:
-    """Write exactly `path` (.png or .svg); FigureExportError with a one-line reason otherwise."""
+def write_figure(path: str | Path, widgets: Figure, screen_colours: bool = False) -> Path:
+    """Write exactly `path` (.png or .svg), white with dark text unless `screen_colours` keeps
+    the plots' colours as shown; FigureExportError with a one-line reason otherwise."""
     path = Path(path)
     fmt = figure_format(path)
     if not path.parent.is_dir():
         raise FigureExportError(f"{path}: folder {path.parent} does not exist")
     if fmt == "png":
-        if not _image(widgets).save(str(path), "PNG"):
+        if not _image(widgets, screen_colours).save(str(path), "PNG"):
             raise FigureExportError(f"{path}: cannot write the file")
         return path
     size = _size(widgets)
@@ -117,7 +128,8 @@ def write_figure(path: str | Path, widgets: Figure) -> Path:
     if not painter.begin(gen):
         raise FigureExportError(f"{path}: cannot write the file")
     painter.fillRect(QRect(QPoint(0, 0), size), QColor("white"))
-    _paint(painter, widgets)
+    with _colours(widgets, screen_colours):
+        _paint(painter, widgets)
     if not path.is_file() or path.stat().st_size == 0:
         raise FigureExportError(f"{path}: cannot write the file")
     return path

@@ -1,21 +1,30 @@
-"""The loaded files: status per file, one-line errors in place, selection and overlays."""
+"""The loaded files: title and file name, status per file, one-line errors in place; the rows
+selected are the session's selected entries (the results table shows the same ones)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem
 
 from irgroups_gui._qt import theme
+from irgroups_gui.export import file_name
 from irgroups_gui.session import Session
 
 
 class FileList(QListWidget):
     """Text colours come from the palette (pending: placeholder colour; classified: the normal
-    text colour), so the list stays readable in dark themes; errors are a mid red."""
+    text colour), so the list stays readable in dark themes; errors are a mid red. Each item
+    reads the spectrum's title, then the file's name when it differs, and the result. The
+    selection is `session.selection`'s: the list writes the user's choice there and shows what
+    is chosen elsewhere. Delete removes the selected files (`remove(indices)`, undoable)."""
 
-    def __init__(self, session: Session, parent=None):
+    def __init__(self, session: Session, remove: Callable[[list[int]], None], parent=None):
         super().__init__(parent)
         self.session = session
+        self.remove = remove
+        self._showing = False  # the list is being set to the session's selection
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setAlternatingRowColors(True)
         self.setWordWrap(True)
@@ -25,15 +34,25 @@ class FileList(QListWidget):
         session.entries_cleared.connect(self.clear)
         session.model_changed.connect(lambda: [self._updated(i) for i in range(self.count())])
         self.itemSelectionChanged.connect(self._selection_to_model)
-        session.selection.changed.connect(self._model_to_selection)
+        self.currentRowChanged.connect(self._selection_to_model)
+        session.selection.changed.connect(lambda f: self.show_selection() if f & {"entry", "overlay"} else None)
 
-    def _model_to_selection(self, fields: set[str]) -> None:
-        """Follow a current spectrum chosen elsewhere (results table, next/previous file)."""
-        entry = self.session.selection.entry
-        if "entry" in fields and entry is not None and entry != self.currentRow() and entry < self.count():
-            self.blockSignals(True)
-            self.setCurrentRow(entry)
-            self.blockSignals(False)
+    def show_selection(self) -> None:
+        """Select exactly the session's selected entries, its current one as the current row."""
+        sel, model, n = self.session.selection, self.model(), self.count()
+        rows = QItemSelection()
+        for i in sel.selected():
+            if i < n:
+                rows.select(model.index(i, 0), model.index(i, 0))
+        self._showing = True
+        try:
+            self.selectionModel().select(rows, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            if sel.entry is not None and sel.entry < n:
+                self.selectionModel().setCurrentIndex(model.index(sel.entry, 0),
+                                                      QItemSelectionModel.SelectionFlag.NoUpdate)
+                self.scrollToItem(self.item(sel.entry))
+        finally:
+            self._showing = False
 
     def _added(self, first: int, count: int) -> None:
         for i in range(first, first + count):
@@ -41,6 +60,8 @@ class FileList(QListWidget):
             self._updated(i)
         if self.session.selection.entry is None and count:
             self.setCurrentRow(first)
+        else:  # entries selected before their rows existed (a reopened session)
+            self.show_selection()
 
     def _updated(self, index: int) -> None:
         item = self.item(index)
@@ -48,27 +69,25 @@ class FileList(QListWidget):
             return
         e = self.session.entries[index]
         p = e.prediction
+        file = "" if file_name(e.path) == e.name else f"{file_name(e.path)} · "
         if e.status == "pending":
-            item.setText(f"{e.name}\n    classifying…")
+            item.setText(f"{e.name}\n    {file}classifying…")
             item.setForeground(QBrush(theme.muted_text()))
         elif e.status == "error":
-            item.setText(f"{e.name}\n    ✖ {p.error}")
+            item.setText(f"{e.name}\n    {file}✖ {p.error}")
             item.setForeground(QBrush(QColor(*theme.ERROR_TEXT)))
         else:
             names = self.session.bundle.group_names
             present = p.present_groups(names)
             caution = "  ⚠" if p.warnings or p.in_domain is False else ""
             unknown = f"  (undetermined: {', '.join(p.undetermined)})" if p.undetermined else ""
-            item.setText(f"{e.name}{caution}\n    {', '.join(present) or 'no group'}{unknown}")
+            item.setText(f"{e.name}{caution}\n    {file}{', '.join(present) or 'no group'}{unknown}")
             item.setData(Qt.ItemDataRole.ForegroundRole, None)  # the palette's text colour
         item.setToolTip(f"{e.path}\n" + ("\n".join(p.warnings) if p and p.ok else (p.error if p else "")))
 
-    def _selection_to_model(self) -> None:
-        rows = sorted(self.row(i) for i in self.selectedItems())
-        current = self.currentRow()
-        if current not in rows and rows:
-            current = rows[0]
-        self.session.selection.update(entry=current if current >= 0 else None, overlay=tuple(rows))
+    def _selection_to_model(self, *_) -> None:
+        if not self._showing:
+            self.session.selection.select([self.row(i) for i in self.selectedItems()], self.currentRow())
 
     def step(self, delta: int) -> None:
         """Select the next (+1) or previous (-1) file."""
@@ -76,6 +95,12 @@ class FileList(QListWidget):
             self.setCurrentRow(max(0, min(self.count() - 1, max(self.currentRow(), 0) + delta)))
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        """Escape keeps only the current file selected (drops the overlays); Delete removes the
+        selected files."""
+        entry = self.session.selection.entry
         if event.key() == Qt.Key.Key_Escape:
-            self.clearSelection()
-        super().keyPressEvent(event)
+            self.session.selection.select([] if entry is None else [entry], entry)
+        elif event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.session.selection.selected():
+            self.remove(list(self.session.selection.selected()))
+        else:
+            super().keyPressEvent(event)

@@ -13,6 +13,12 @@ from irgroups_gui._qt import theme
 from irgroups_gui._qt.line_label import LineLabel
 from irgroups_gui.session import Session
 
+# the maps' titles and axis labels small, so that in a small window the maps keep their height
+# and the labels fit beside them (an axis shorter than its label hides it: the title says what
+# the plot shows)
+TITLE_SIZE = "9pt"
+LABEL_STYLE = {"font-size": "8pt"}
+
 
 class _Map:
     """One image plot: a signed map with a symmetric diverging colour scale."""
@@ -20,6 +26,8 @@ class _Map:
     def __init__(self, plot: pg.PlotItem, bar: pg.ColorBarItem):
         self.plot = plot
         theme.style_plot(self.plot, None, "channel")
+        self.plot.setLabel("left", "channel", **LABEL_STYLE)
+        theme.fit_label(self.plot.getAxis("left"))
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)
         self.bar = bar
@@ -56,6 +64,8 @@ class HeatmapViews:
         self.evidence = _Map(evidence, bars[1])
         self.per_window = per_window
         theme.style_plot(per_window, None, "evidence")
+        per_window.setLabel("left", "evidence", **LABEL_STYLE)
+        theme.fit_label(per_window.getAxis("left"))
         weights.setToolTip("Dense-layer weights of the selected group for each latent channel (rows) and "
                            "wavenumber window (columns), for one ensemble member. Red pushes towards "
                            "'present', blue towards 'absent', whatever the spectrum.")
@@ -97,7 +107,7 @@ class HeatmapViews:
     def redraw(self) -> None:
         ex, sel = self.session.explainer, self.session.selection
         if ex is None:
-            theme.set_title(self.weights.plot, "loading model…")
+            theme.set_title(self.weights.plot, "loading model…", size=TITLE_SIZE)
             return
         m = min(sel.member, len(ex.bundle.members) - 1)
         name = ex.bundle.group_names[sel.group]
@@ -109,27 +119,27 @@ class HeatmapViews:
             self.weights.show(ex.weights(phase)[m, sel.group], x0, width)
             self._weights_shown = shown
         head = f", {phase_group(phase)} head" if ex.bundle.config.heads else ""
-        theme.set_title(self.weights.plot, f"<b>{name}</b>: dense weights (member {m + 1}{head})")
+        theme.set_title(self.weights.plot, f"<b>{name}</b>: dense weights (member {m + 1}{head})", size=TITLE_SIZE)
         terms = self.session.terms(sel.entry) if sel.entry is not None else None
         if terms is None:
             self.evidence.show(None, x0, width)
             waiting = entry is not None and entry.status == "ok"
             # the title the evidence will have (laid out once per click, not again when it arrives)
             theme.set_title(self.evidence.plot, f"evidence for {entry.name} (member {m + 1})" if waiting
-                            else "evidence: select a classified spectrum")
+                            else "evidence: select a classified spectrum", size=TITLE_SIZE)
             for bars in self.bars:
                 bars.setOpts(x=[], height=[])
             self.info.setText("computing the evidence…" if waiting else "")
         else:
             self.evidence.show(terms[m, sel.group], x0, width)
-            theme.set_title(self.evidence.plot, f"evidence for {entry.name} (member {m + 1})")
+            theme.set_title(self.evidence.plot, f"evidence for {entry.name} (member {m + 1})", size=TITLE_SIZE)
             ev = ex.evidence(None, sel.group, terms, phase)
             per_window = ev.per_window
             for bars, side in zip(self.bars, (per_window >= 0, per_window < 0)):
                 bars.setOpts(x=ex.fields.centre[side], height=per_window[side], width=d * 0.9)
             kind = "calibrated logit" if ex.bundle.calibration is not None else "mean logit"
             self.info.setText(f"{kind} {ev.logit:+.2f} = Σ evidence {ev.terms.sum():+.2f} + bias {ev.bias:+.2f}")
-        theme.set_title(self.per_window, "evidence per window, summed over channels (ensemble mean)")
+        theme.set_title(self.per_window, "evidence per window, summed over channels (ensemble mean)", size=TITLE_SIZE)
         self.per_window.vb.updateAutoRange()  # now rather than at paint time, which would ask for a second paint
         self._draw_cell()
         self._draw_region()

@@ -1,8 +1,9 @@
 """The spectrum above the heatmaps, on one wavenumber axis (zoom one, zoom all); colour bars sit
 in a second column. The spectrum and the maps are two graphics views, so that a click repaints
 them in two turns of the event loop (see staggered_repaint); fixed axis and colour-bar widths
-keep their plots aligned to the pixel. A crosshair follows the mouse over all of them with a
-readout of wavenumber and value."""
+keep their plots aligned to the pixel. The two maps leave the wavenumber labels to the
+per-window plot under them (they share its axis), so that in a small window the maps keep their
+height. A crosshair follows the mouse over all of them with a readout of wavenumber and value."""
 from __future__ import annotations
 
 import pyqtgraph as pg
@@ -29,6 +30,8 @@ class LinkedPlots(QWidget):
         self.top = pg.GraphicsLayoutWidget()
         self.maps = pg.GraphicsLayoutWidget()
         self.axes = [WavenumberAxis(show_label=row in (0, 3)) for row in range(4)]
+        for axis in self.axes[1:3]:
+            axis.setStyle(showValues=False)
         spectrum = self.top.ci.addPlot(row=0, col=0, axisItems={"bottom": self.axes[0]}, viewBox=WavenumberViewBox())
         spacer = pg.GraphicsWidget()  # where the colour bars are below
         spacer.setFixedWidth(BAR_COLUMN)
@@ -86,8 +89,12 @@ class LinkedPlots(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addLayout(head)
-        box.addWidget(self.top, 5)
-        box.addWidget(self.maps, 8)
+        # never shorter than their plots' titles, axes and a few rows of data: squeezed further,
+        # pyqtgraph would draw labels over each other
+        self.top.setMinimumHeight(110)
+        self.maps.setMinimumHeight(200)
+        box.addWidget(self.top, 4)
+        box.addWidget(self.maps, 7)
         box.setSpacing(0)
         box.addWidget(self.readout)
         session.entries_added.connect(lambda *_: self._show_maps())

@@ -1,32 +1,39 @@
 """The main window: file list, spectrum, linked heatmaps, probabilities, patterns and the batch
 results table; training and model-card tabs. The window lays the views out, loads the model and
-runs workers; its parts live beside it: the display options in `view_bar.py`, adding and
-classifying files in `loader.py`, sessions in `session_files.py`, exports in `exports.py`, the
-menus in `menus.py`."""
+runs workers; its parts live beside it: the docks of the Classify tab in `docks.py`, the display
+options in `view_bar.py` and `overlay_controls.py`, adding and classifying files in `loader.py`,
+sessions in `session_files.py`, exports in `exports.py`, the menus in `menus.py`."""
 from __future__ import annotations
 
+import gc
 import sys
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QSplitter, QTabWidget,
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QProgressBar, QTabWidget,
                                QVBoxLayout, QWidget)
 
 from irgroups_gui._qt import theme
+from irgroups_gui._qt.docks import Area, ClassifyArea
 from irgroups_gui._qt.exports import Exports
 from irgroups_gui._qt.file_list import FileList
 from irgroups_gui._qt.linked_plots import LinkedPlots
 from irgroups_gui._qt.loader import Loader
 from irgroups_gui._qt.menus import build_menus, plot_menu
 from irgroups_gui._qt.model_card import ModelCard
+from irgroups_gui._qt.overlay_controls import OverlayControls
 from irgroups_gui._qt.patterns_view import PatternsView
+from irgroups_gui._qt.peak_table import PeakTable
 from irgroups_gui._qt.processing_menu import build_processing_menu
 from irgroups_gui._qt.probability_panel import ProbabilityPanel
 from irgroups_gui._qt.results_table import ResultsTable
 from irgroups_gui._qt.session_files import SessionFiles
 from irgroups_gui._qt.similar_view import SimilarView
 from irgroups_gui._qt.staggered_repaint import StaggeredRepaint
+from irgroups_gui._qt.subfile_chooser import SubfileChooser
+from irgroups_gui._qt.tooltips import keep_tooltips
 from irgroups_gui._qt.training_tab import TrainingTab
+from irgroups_gui._qt.undo import UndoHistory
 from irgroups_gui._qt.view_bar import ViewBar
 from irgroups_gui._qt.worker import Worker, thread_worker
 from irgroups_gui.jobs import explainer_for, load_model
@@ -43,7 +50,7 @@ class MainWindow(QMainWindow):
         # instead of 31 event-loop gaps over 50 ms while clicking through 15 files
         sys.setswitchinterval(0.001)
         self.setWindowTitle("IR Groups")
-        self.resize(1400, 900)
+        self.resize(1280, 720)
         self.setAcceptDrops(True)
         self.settings = settings or QSettings("IR Groups", "IR Groups")
         self._workers: set[Worker] = set()
@@ -51,6 +58,7 @@ class MainWindow(QMainWindow):
         self.session.job_failed.connect(self.status)
         self.model_path = model_path  # folder of the model in use; None: the default model
         self.loader = Loader(self)
+        self.undo = UndoHistory(self, self.session, self.loader)  # Edit > Undo: deletes, corrections
         self.sessions = SessionFiles(self)
         self.exports = Exports(self)
 
@@ -62,9 +70,10 @@ class MainWindow(QMainWindow):
         self._hover_repaint = StaggeredRepaint(self)
         self.session.selection.changed.connect(
             lambda f: self._hover_repaint.trigger() if f & {"channel", "member"} and "entry" not in f else None)
-        self.files = FileList(self.session)
+        self.files = FileList(self.session, self.loader.remove_entries)
         self.plots = LinkedPlots(self.session)
         self.spectrum, self.heatmaps = self.plots.spectrum, self.plots.heatmaps
+        keep_tooltips(self.plots.top, self.plots.maps)
         self.probabilities = ProbabilityPanel(self.session)
         self.patterns = PatternsView(self.session)
         self.results = ResultsTable(self.session, self.loader.remove_entries, self.loader.choose_phase)
@@ -75,6 +84,10 @@ class MainWindow(QMainWindow):
         self.card = ModelCard(self.session, self.open_model, self.use_default_model)
         self.similar = SimilarView(self.session, self.spectrum, self.settings)
         self.view_bar = ViewBar(self.plots, self.probabilities)
+        self.peak_table = PeakTable(self.session, self.spectrum.show_peak)
+        self.view_bar.prominence.valueChanged.connect(self.peak_table.set_prominence)
+        self.overlay = OverlayControls(self.spectrum.style, self.files)
+        self.subfiles = SubfileChooser(self.session, self.loader.choose_subfile)
         # the maps last: by their turn the evidence terms (a worker's job) are usually back, so
         # they paint once with the evidence instead of once "computing…" and again
         self._repaint.set_widgets([self.plots.top.viewport(), self.probabilities.viewport(),
@@ -86,48 +99,61 @@ class MainWindow(QMainWindow):
         self.progress.setMaximumWidth(220)
         self.progress.hide()
         self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.loader.cancel_button)
         self.actions_list: list[QAction] = build_menus(self)
         context_menu = plot_menu(self)
         self.spectrum.plot.vb.menu_factory = lambda: context_menu
         self.menuBar().insertMenu(self.menuBar().actions()[-1], self.similar.menu)  # before Help
-        self.processing_menu, processing_actions = build_processing_menu(self, self.session)
+        self.processing_menu, processing_actions = build_processing_menu(self, self.session, self.spectrum.style,
+                                                                        self.undo.set_processing)
         self.menuBar().insertMenu(self.menuBar().actions()[-2], self.processing_menu)  # before Library
         self.actions_list += processing_actions
         self.session.processing_changed.connect(self._processing_changed)
         self.loader.refresh_recent()
+        self.plot_colours = theme.PlotColours(self)  # the plots follow the palette (dark desktops)
+        self.plot_colours.listeners += [self.spectrum.redraw, self.overlay.show_swatch]
+        self.classify.restore(self, self.settings)
         self.session.model_changed.connect(self._model_ready)
         self.status("Loading the model…")
         QTimer.singleShot(0, lambda: self.load_model(model_path))
 
     def _lay_out(self) -> None:
-        """Files | display options, model line and plots | probabilities over patterns/similar;
-        the results table below; Train and Model in tabs of their own."""
+        """Display options, model line and plots in the middle of the Classify tab; in docks the
+        files (with the overlay controls) on the left, probabilities over patterns/similar on the
+        right, the results table below the plots; Train and Model in tabs of their own."""
         centre = QWidget()
         self.model_label = QLabel(model_line(None))
         self.model_label.setToolTip("The model that produced the results shown")
         lay = QVBoxLayout(centre)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.view_bar)
-        lay.addWidget(self.model_label)
+        line = QHBoxLayout()
+        line.addWidget(self.model_label, 1)
+        line.addWidget(self.subfiles)
+        lay.addLayout(line)
         lay.addWidget(self.plots, 1)
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.probabilities)
+        files = QWidget()
+        column = QVBoxLayout(files)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.files, 1)
+        column.addWidget(self.overlay)
         self.side_tabs = QTabWidget()
         self.side_tabs.addTab(self.patterns, "Patterns")
         self.side_tabs.addTab(self.similar, "Similar spectra")
-        right.addWidget(self.side_tabs)
-        right.setSizes([480, 380])
-        main = QSplitter()
-        main.addWidget(self.files)
-        main.addWidget(centre)
-        main.addWidget(right)
-        main.setSizes([240, 800, 400])
-        classify = QSplitter(Qt.Orientation.Vertical)
-        classify.addWidget(main)
-        classify.addWidget(self.results)
-        classify.setSizes([700, 200])
+        self.side_tabs.addTab(self.peak_table, "Peaks")
+        # room for the 17 group names a line apart, the title and the probability axis
+        self.probabilities.setMinimumHeight(17 * self.probabilities.fontMetrics().height() + 100)
+        self.classify = ClassifyArea(centre)
+        for name, title, widget, area in (
+                ("files", "Files", files, Area.LeftDockWidgetArea),
+                ("probabilities", "Probabilities", self.probabilities, Area.RightDockWidgetArea),
+                ("patterns", "Patterns and similar spectra", self.side_tabs, Area.RightDockWidgetArea),
+                ("results", "Results table", self.results, Area.BottomDockWidgetArea)):
+            self.classify.add_dock(name, title, widget, area)
+        self.classify.sizes = [(["files", "probabilities"], [220, 330], Qt.Orientation.Horizontal),
+                               (["probabilities", "results"], [330, 120], Qt.Orientation.Vertical)]
         self.tabs = QTabWidget()
-        self.tabs.addTab(classify, "Classify && explain")
+        self.tabs.addTab(self.classify, "Classify && explain")
         self.tabs.addTab(self.training, "Train")
         self.tabs.addTab(self.card, "Model")
         self.setCentralWidget(self.tabs)
@@ -189,6 +215,10 @@ class MainWindow(QMainWindow):
         b = self.session.bundle
         self.model_label.setText(model_line(b))
         self.status(f"Model ready: {len(b.members)} members. Drop spectra on the window.", 8000)
+        # start-up's objects (torch, Qt, pyqtgraph, the model: ~245k) are set aside from the
+        # cyclic collector: a full collection scanned them all, 106 ms holding the interpreter
+        # lock (the window froze, whichever thread collected) during a load of 200 files
+        gc.freeze()
         self.loader.queue_all()
 
     def _processing_changed(self) -> None:
@@ -219,4 +249,5 @@ class MainWindow(QMainWindow):
         self.similar.shutdown()
         for w in list(self._workers):
             w.wait(10000)
+        self.classify.save(self, self.settings)
         event.accept()

@@ -1,4 +1,4 @@
-"""The main window's menus (File, View, Help) as tables of (text, shortcut, slot): one place
+"""The main window's menus (File, Edit, View, Help) as tables of (text, shortcut, slot): one place
 that says what each menu holds and which keys reach it."""
 from __future__ import annotations
 
@@ -79,6 +79,10 @@ def build_menus(w) -> list[QAction]:
     f.addSeparator()
     acts.append(_add(f, w, "Quit", QKeySequence.StandardKey.Quit, w.close))
 
+    e = bar.addMenu("&Edit")  # the window's undo history (undo.py) owns its actions
+    e.addActions([w.undo.undo_action, w.undo.redo_action])
+    acts += [w.undo.undo_action, w.undo.redo_action]
+
     v = bar.addMenu("&View")
     acts += [_add(v, w, "Next file", "Ctrl+Down", lambda: w.files.step(1)),
              _add(v, w, "Previous file", "Ctrl+Up", lambda: w.files.step(-1))]
@@ -89,14 +93,10 @@ def build_menus(w) -> list[QAction]:
                                          ("transmittance %", None)], w.view_bar.y_box)
     acts += [_mirror(v, w, text, key, box) for text, key, box in (
         ("Wavelength in µm", "Ctrl+U", w.view_bar.micro_box), ("High wavenumber left", "Ctrl+I", w.view_bar.invert_box),
-        ("Textbook bands", "Ctrl+B", w.view_bar.bands_box), ("Peak labels", "Ctrl+P", w.view_bar.peaks_box),
+        ("Textbook bands", "Ctrl+B", w.view_bar.bands_box), ("Peak labels", "Ctrl+K", w.view_bar.peaks_box),
         ("Sort groups by probability", None, w.view_bar.sort_box))]
     acts.append(_add(v, w, "Reset zoom", "Ctrl+0", w.plots.reset_zoom))
-    table = QAction("Results table", w, checkable=True, checked=True)
-    table.setShortcut(QKeySequence("Ctrl+T"))
-    table.toggled.connect(w.results.setVisible)
-    v.addAction(table)
-    acts.append(table)
+    acts += w.classify.panels_menu(v.addMenu("Panels"), {"results": "Ctrl+T"})  # show closed docks again
 
     h = bar.addMenu("&Help")
     acts += [_add(h, w, "How to read the heatmaps", "F1",

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QToolTip
 
 from core.data.groups import GROUP_NAMES
 from irgroups_gui._qt import theme
+from irgroups_gui._qt.tooltips import keep_tooltips, show_tip
 from irgroups_gui.reliability import describe, group_reliability
 from irgroups_gui.session import Session
 
@@ -45,6 +46,7 @@ class ProbabilityPanel(pg.PlotWidget):
             self.plot.addItem(item)
         self.scene().sigMouseClicked.connect(self._clicked)
         self.scene().sigMouseMoved.connect(self._hover)
+        keep_tooltips(self)  # the bar's tip stays while the pointer rests on it
         session.selection.changed.connect(lambda f: self.redraw() if f & {"entry", "group"} else None)
         session.entry_updated.connect(lambda i: self.redraw() if i == session.selection.entry else None)
         session.model_changed.connect(self.redraw)
@@ -134,7 +136,7 @@ class ProbabilityPanel(pg.PlotWidget):
         text = self.tooltip(g)
         self.setToolTip(text)
         if self.underMouse():
-            QToolTip.showText(QCursor.pos(), text, self)
+            show_tip(QCursor.pos(), text, self)
 
     def _clicked(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton:

@@ -8,33 +8,20 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QGraphicsItem
 
 from core.data.groups import GROUPS
+from core.spectra.peaks import DEFAULT_PROMINENCE, pick_peaks, strongest
 from irgroups_gui import units
 from irgroups_gui._qt import theme
+from irgroups_gui._qt.peak_labels import PeakLabels
+from irgroups_gui.display_style import DisplayStyle
 from irgroups_gui.session import Session
 
 EMPTY = "Drop spectra here (JCAMP-DX, CSV or text)"
 NONE_SELECTED = "Select a spectrum in the list"
-MAX_PEAK_LABELS = 15
 Y_LABEL_NORMALISED = "absorbance (normalised)"
-
-
-def find_peak_positions(x: np.ndarray, y: np.ndarray, prominence: float, minima: bool = False) -> np.ndarray:
-    """Indices of peaks whose prominence is at least `prominence` x the curve's range, the
-    strongest MAX_PEAK_LABELS of them (minima for transmittance)."""
-    from scipy.signal import find_peaks
-
-    if y.size < 3:
-        return np.array([], dtype=int)
-    sig = -y if minima else y
-    span = float(np.ptp(sig)) or 1.0
-    # at least 1% of the points apart, so a band's fine structure gives one label
-    idx, props = find_peaks(sig, prominence=prominence * span, distance=max(1, y.size // 100))
-    keep = np.argsort(-props["prominences"])[:MAX_PEAK_LABELS]
-    return np.sort(idx[keep])
 
 
 class SpectrumView:
@@ -47,7 +34,7 @@ class SpectrumView:
         self.micro = False
         self.show_bands = True
         self.show_peaks = False
-        self.prominence = 0.05
+        self.prominence = DEFAULT_PROMINENCE
         self.plot = plot
         theme.style_plot(self.plot, None, Y_LABEL_NORMALISED)
         self.plot.invertX(True)
@@ -56,8 +43,9 @@ class SpectrumView:
         self._curves: list[pg.PlotDataItem] = []
         self._bands: list[pg.LinearRegionItem] = []
         self._bands_of: str | None = None  # the group whose bands are drawn
-        self._peaks: list[pg.TextItem] = []
         self.main_curve: tuple[np.ndarray, np.ndarray] | None = None  # (x, y) of the current spectrum as drawn
+        self.style = DisplayStyle()  # normalised, stacked, coloured, smoothed: display only
+        self.style.changed.connect(self.redraw)
         self._main_absorbance_max = 1.0  # the current spectrum's absorbance maximum in the original form
         self.redrawn: list[Callable[[], None]] = []  # called after every redraw (overlays that follow the view)
         self.field = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(*theme.FIELD), pen=pg.mkPen(None))
@@ -69,6 +57,8 @@ class SpectrumView:
                                                  "fill": (255, 255, 255, 210), "anchors": [(0, 0.5), (0, 0.5)]})
         self.marker.hide()
         self.plot.addItem(self.marker, ignoreBounds=True)
+        # placed without collisions (also with the marker's label), again on every zoom
+        self._peaks = PeakLabels(plot, self._marker_label)
         self.message = pg.TextItem(EMPTY, color=(120, 120, 120), anchor=(0.5, 0.5))
         self.plot.addItem(self.message, ignoreBounds=True)
         self.message.setPos(2250, 0.5)
@@ -140,13 +130,13 @@ class SpectrumView:
         own_units = self.form == "original"
         self._main_absorbance_max = 1.0
         self.plot.setLabel("left", units.Y_LABELS[y_unit] if own_units else Y_LABEL_NORMALISED)
-        legend, drawn = [], []
+        legend, drawn, main = [], [], None  # main: the index in drawn of the current spectrum's curve
         for k, i in enumerate(shown):
             entry = self.session.entries[i]
             pred = entry.prediction
             if pred is None or not pred.ok:
                 continue
-            colour = theme.SPECTRUM_COLOURS[k % len(theme.SPECTRUM_COLOURS)]
+            colour = self.style.colour(entry.path, theme.spectrum_colour(k))
             legend.append((colour, entry.name))
             if self.form in ("original", "both") and pred.spectrum is not None:
                 x, a = standardise(pred.spectrum)
@@ -155,16 +145,20 @@ class SpectrumView:
                 else:
                     y = a / (a.max() if a.max() > 0 else 1.0)
                 grey = self.form == "both" and k == 0
-                drawn.append((x, y, pg.mkPen((150, 150, 150), width=1) if grey else pg.mkPen(colour, width=1.3)))
+                drawn.append((k, x, self.style.smooth(y),
+                              pg.mkPen((150, 150, 150), width=1) if grey else pg.mkPen(colour, width=1.3)))
                 if k == 0:
-                    self.main_curve = (x, y)
+                    main = len(drawn) - 1
                     self._main_absorbance_max = float(a.max()) if a.max() > 0 else 1.0
             if self.form in ("model", "both") and pred.input_spectrum is not None and (k == 0 or self.form == "model"):
                 grid = self.session.bundle.grid
-                drawn.append((grid.x, np.asarray(pred.input_spectrum), pg.mkPen(colour, width=1.5)))
+                drawn.append((k, grid.x, np.asarray(pred.input_spectrum), pg.mkPen(colour, width=1.5)))
                 if k == 0:
-                    self.main_curve = (grid.x, np.asarray(pred.input_spectrum))
-        self._set_curves(drawn)
+                    main = len(drawn) - 1
+        ys = self.style.arrange([(k, x, y) for k, x, y, _ in drawn])
+        self._set_curves([(x, y, pen) for (_, x, _, pen), y in zip(drawn, ys)])
+        if main is not None:
+            self.main_curve = (drawn[main][1], ys[main])
         first = next((self.session.entries[i].prediction for i in shown if self.session.entries[i].prediction
                       and self.session.entries[i].prediction.ok), None)
         self._title(legend, first.corrections if first is not None else [])
@@ -176,11 +170,12 @@ class SpectrumView:
     def as_shown(self, normalised: np.ndarray) -> np.ndarray:
         """A normalised absorbance curve (max 1, e.g. a library reference) in the view's y
         unit and scale: in the original form scaled to the current spectrum's absorbance
-        maximum and converted to its unit (A or %T), like the main trace; else as it is."""
+        maximum and converted to its unit (A or %T), like the main trace; else as it is; then
+        divided by its maximum when the view normalises its curves."""
         y = np.asarray(normalised, dtype=float)
-        if self.form != "original":
-            return y
-        return units.absorbance_as(y * self._main_absorbance_max, self.current_y_unit())
+        if self.form == "original":
+            y = units.absorbance_as(y * self._main_absorbance_max, self.current_y_unit())
+        return y / y.max() if self.style.normalise and y.size and y.max() > 0 else y
 
     def _set_curves(self, drawn: list[tuple[np.ndarray, np.ndarray, object]]) -> None:
         """Show these (x, y, pen) curves, reusing the plot's curve items (adding and removing
@@ -239,22 +234,28 @@ class SpectrumView:
             self._bands.append(item)
 
     def _draw_peaks(self) -> None:
-        for t in self._peaks:
-            self.plot.removeItem(t)
-        self._peaks = []
+        """Labels for the current curve's peaks (dips in %T), strongest first; PeakLabels drops
+        those that do not fit."""
         if not self.show_peaks or self.main_curve is None:
+            self._peaks.show([])
             return
         x, y = self.main_curve
         minima = self.form == "original" and self.current_y_unit() == "%T"
-        for i in find_peak_positions(x, y, self.prominence, minima):
-            label = f"{units.micrometres(x[i]):.2f}" if self.micro else f"{x[i]:.0f}"
-            t = pg.TextItem(label, color=(60, 60, 60), anchor=(0.5, 0.0 if minima else 1.0))
-            t.setPos(float(x[i]), float(y[i]))
-            self.plot.addItem(t, ignoreBounds=True)
-            self._peaks.append(t)
+        self._peaks.show([(float(x[p.index]), float(y[p.index]),
+                           f"{units.micrometres(p.wavenumber):.2f}" if self.micro else f"{p.wavenumber:.0f}")
+                          for p in strongest(pick_peaks(x, y, self.prominence, minima))], below=minima)
 
     def peak_labels(self) -> list[str]:
-        return [t.textItem.toPlainText() for t in self._peaks]
+        """The peak labels shown."""
+        return self._peaks.texts()
+
+    def show_peak(self, x: float) -> None:
+        """Mark wavenumber x; pan the view (same zoom) to centre it unless it is well inside."""
+        lo, hi = self.visible_region()
+        margin = (hi - lo) / 10
+        if not lo + margin <= x <= hi - margin:
+            self.plot.setXRange(x - (hi - lo) / 2, x + (hi - lo) / 2, padding=0)
+        self.session.selection.update(region=(float(x), float(x)))
 
     def _draw_field(self) -> None:
         sel, ex = self.session.selection, self.session.explainer
@@ -271,6 +272,16 @@ class SpectrumView:
             x = sum(region) / 2
             self.marker.setValue(x)
             self.marker.label.setFormat(units.format_x(x, self.micro))
+        self._peaks.place()
+
+    def _marker_label(self) -> list[QRectF]:
+        """The marker's label in scene pixels, placed for the view as it is now (the peak labels
+        may be placed before the marker hears of a zoom)."""
+        if not self.marker.isVisible():
+            return []
+        self.marker.viewTransformChanged()
+        self.marker.label.viewTransformChanged()
+        return [self.marker.label.sceneBoundingRect()]
 
     def marker_text(self) -> str:
         return self.marker.label.format if self.marker.isVisible() else ""

@@ -3,8 +3,9 @@ micrometres, axis direction, textbook bands, peak labels, sorted groups. The bar
 widgets; menus mirror them and sessions save and restore them through `state`/`restore`."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QWidget
 
+from irgroups_gui._qt.flow_layout import FlowLayout
 from irgroups_gui.units import Y_UNITS
 
 FORMS = ("both", "original", "model")
@@ -39,12 +40,11 @@ class ViewBar(QWidget):
         self.sort_box = QCheckBox("sort groups")
         self.sort_box.setToolTip("Sort the probability panel by probability")
         self.sort_box.toggled.connect(probabilities.set_sorted)
-        bar = QHBoxLayout(self)
+        bar = FlowLayout(self)  # wraps onto a second row in a narrow window
         bar.setContentsMargins(0, 0, 0, 0)
         for w in (QLabel("show"), self.form_box, self.y_box, self.micro_box, self.invert_box, self.bands_box,
                   self.peaks_box, self.prominence, self.sort_box):
             bar.addWidget(w)
-        bar.addStretch(1)
 
     def state(self) -> dict:
         """What a saved session keeps of the view."""

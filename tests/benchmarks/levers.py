@@ -27,13 +27,16 @@ from core.metrics.classification import molecular_f1, molecular_perfection  # no
 from core.nn.training import TrainConfig  # noqa: E402
 from core.spectra.phase import CONDENSED  # noqa: E402
 
-# lever name -> TrainConfig overrides of the default (phase-aware) recipe
+# lever name -> TrainConfig overrides of the default (phase-aware) recipe; "baseline" is the
+# recipe before dilation and the square root became its defaults
+_BEFORE = {"dilation": (), "input_power": 1.0}
 LEVERS: dict[str, dict] = {
-    "baseline": {},
-    "sqrt": {"input_power": 0.5},
-    "dilated": {"dilation": (1, 1, 2, 4)},
-    "condensed2x": {"condensed_weight": 2.0},
-    "dilated+sqrt": {"dilation": (1, 1, 2, 4), "input_power": 0.5},
+    "baseline": _BEFORE,
+    "sqrt": {"dilation": ()},
+    "dilated": {"input_power": 1.0},
+    "condensed2x": _BEFORE | {"condensed_weight": 2.0},
+    "dilated+sqrt": {},
+    "dilated+sqrt+aux": {"aux_targets": True},
 }
 
 

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-SCRIPTS = ["bench_predict.py", "bench_startup.py", "bench_gui.py", "bench_train.py", "bench_search.py",
+SCRIPTS = ["bench_predict.py", "bench_startup.py", "bench_gui.py", "bench_loading.py", "bench_train.py", "bench_search.py",
            "bench_artifacts.py"]
 
 if __name__ == "__main__":

@@ -1,0 +1,110 @@
+"""Big loads in the window: reading and classifying in a worker with the progress bar and Cancel,
+the GUI thread in short steps, a 512-subfile SPC as one entry with a spectrum chooser, and
+identical errors summarised once with a count."""
+from pathlib import Path
+
+import numpy as np
+
+from conftest import jcamp
+from gui_fixtures import model_dir, window  # noqa: F401 (fixtures)
+
+XYXY = Path(__file__).parent / "data" / "grams_xyxy.spc"  # 512 subfiles, mass spectra
+NIR = Path(__file__).parent / "data" / "grams_nir_multi.spc"  # 20 near-infrared subfiles
+
+
+def _good_files(folder: Path, n: int) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    wn = np.arange(500, 4001, 4)
+    out = []
+    for k in range(n):
+        y = (1000 * np.exp(-0.5 * ((wn - 800 - 25 * k) / 15) ** 2) + 10).astype(int)
+        f = folder / f"s{k:03d}.jdx"
+        f.write_text(jcamp("\n".join(f"{x} {v}" for x, v in zip(wn, y)), wn.size, 500, 4000))
+        out.append(str(f))
+    return out
+
+
+def _idle(qtbot, window, timeout=60000):
+    qtbot.waitUntil(lambda: not window.loader.classifying, timeout=timeout)
+
+
+def test_a_load_shows_progress_and_cancel_keeps_only_what_was_read(qtbot, window, tmp_path):
+    from irgroups_gui._qt.loader import CHUNK
+
+    files = _good_files(tmp_path / "many", 3 * CHUNK)
+    window.loader.add_paths(files)
+    assert window.loader.classifying
+    assert window.progress.isVisibleTo(window) and window.loader.cancel_button.isVisibleTo(window)
+    assert window.progress.maximum() == len(files)
+    assert len(window.session.entries) < len(files)  # rows are added as the worker reaches them
+    window.loader.cancel_button.click()
+    _idle(qtbot, window)
+    entries = window.session.entries
+    assert 0 < len(entries) < len(files)
+    assert all(e.status == "ok" for e in entries)  # nothing left half-added (pending)
+    assert [e.path for e in entries] == files[:len(entries)]
+    assert not window.progress.isVisibleTo(window) and not window.loader.cancel_button.isVisibleTo(window)
+    assert "Cancelled after" in window.statusBar().currentMessage()
+    # a later load goes on normally and adds the rest
+    window.loader.add_paths(files)
+    _idle(qtbot, window)
+    assert [e.path for e in window.session.entries] == files
+    assert all(e.status == "ok" for e in window.session.entries)
+
+
+def test_gui_steps_are_short_while_many_files_load(qtbot, window, tmp_path):
+    """Each step the loader runs on the GUI thread adds or updates a few rows, never all of them."""
+    from irgroups_gui._qt.loader import SLICE
+
+    window.loader.add_paths(_good_files(tmp_path / "many", 80))
+    sizes = []
+    session = window.session
+    session.entries_added.connect(lambda first, n: sizes.append(n))
+    _idle(qtbot, window)
+    assert len(session.entries) == 80 and sizes and max(sizes) <= SLICE
+
+
+def test_512_subfile_spc_is_one_entry_and_its_spectrum_can_be_chosen(qtbot, window):
+    window.loader.add_paths([str(XYXY)])
+    _idle(qtbot, window)
+    s = window.session
+    assert len(s.entries) == 1 and window.files.count() == 1
+    entry = s.entries[0]
+    assert entry.subfiles == 512 and entry.subfile == 0 and entry.name == "grams_xyxy.spc #1"
+    chooser = window.subfiles
+    assert chooser.isVisibleTo(window) and chooser.spin.maximum() == 512 and chooser.spin.value() == 1
+    # the status line says it once, not 512 times
+    message = window.statusBar().currentMessage()
+    assert message.count("not an infrared spectrum") == 1 and "1 could not be read" in message
+    chooser.spin.setValue(3)  # reclassified in a worker
+    qtbot.waitUntil(lambda: s.entries[0].prediction.index == 2, timeout=20000)
+    assert s.entries[0].name == "grams_xyxy.spc #3" and s.entries[0].subfile == 2
+    assert s.entries[0].prediction.spectrum.source == str(XYXY)
+
+
+def test_another_spectrum_of_a_file_is_classified_off_the_gui_thread(qtbot, window):
+    window.loader.add_paths([str(NIR)])
+    _idle(qtbot, window)
+    first = window.session.entries[0].prediction.spectrum
+    worker = window.loader.choose_subfile(0, 19)
+    assert worker is not None and window.session.entries[0].subfile == 19
+    qtbot.waitUntil(lambda: window.session.entries[0].prediction.index == 19, timeout=20000)
+    last = window.session.entries[0].prediction.spectrum
+    assert not np.array_equal(first.y, last.y)  # another spectrum of the file, not the first again
+    assert window.loader.choose_subfile(0, 20) is None  # beyond the file: refused
+
+
+def test_identical_errors_are_summarised_once_with_a_count(qtbot, window, tmp_path):
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    for k in range(12):
+        (folder / f"broken{k:02d}.jdx").write_text("##TITLE=x\n##XYDATA=(X++(Y..Y))\n100 1 2\n")
+    (folder / "empty.jdx").write_text("")
+    good = _good_files(folder, 2)
+    window.loader.add_paths([str(folder)])
+    _idle(qtbot, window)
+    message = window.statusBar().currentMessage()
+    assert "Classified 2 of 15 files; 13 could not be read" in message
+    assert "12 × " in message and "(first: broken00.jdx)" in message and "1 × empty file (empty.jdx)" in message
+    assert message.count("no ##END=") == 1
+    assert [e.status for e in window.session.entries].count("ok") == len(good)  # the batch went on
