@@ -33,3 +33,19 @@ def describe(group: str, reliability: tuple[str, dict[str, dict]] | None) -> str
                     if isinstance(g.get(k), (int, float)) and not math.isnan(g[k]))
     support = f", {g['support']} with the group" if g.get("support") is not None else ""
     return f"{fig} ({where}{support})"
+
+
+def no_skill(record: dict, phase: str | None) -> dict[str, str]:
+    """{group: why} for the groups where the model showed no skill on held-out spectra of this
+    phase: none of them had the group (skill unknown) or its test F1 there was 0. Empty when the
+    record has no per-phase figures for the phase."""
+    by_phase = ((record or {}).get("test_metrics") or {}).get("by_phase") or {}
+    src = by_phase.get(phase or "") or {}
+    out = {}
+    for group, g in (src.get("groups") or {}).items():
+        f1, support = g.get("f1"), g.get("support")
+        if support == 0:
+            out[group] = f"no held-out {phase} spectrum had this group: the model's skill here is unknown"
+        elif f1 is None or (isinstance(f1, float) and math.isnan(f1)) or f1 == 0:
+            out[group] = f"held-out F1 for {phase} spectra is 0 ({support} with the group): no skill shown"
+    return out

@@ -11,7 +11,7 @@ import numpy as np
 
 from irgroups_gui.export import DECISION_RULE, cautions
 from irgroups_gui.model_info import model_identity
-from irgroups_gui.reliability import group_reliability
+from irgroups_gui.reliability import group_reliability, no_skill
 
 TOP_WINDOWS = 3
 
@@ -58,11 +58,14 @@ def report_html(entry, bundle, explainer, terms: np.ndarray, figure_png: bytes) 
     out.append(f"<h2>Probabilities</h2><p>Reliability: {esc(where)}.</p><table><tr><th align=left>group</th>"
                "<th>probability</th><th>spread (sd)</th><th>threshold</th><th>decision</th><th>precision</th>"
                "<th>recall</th><th>F1</th></tr>")
+    unskilled = no_skill(bundle.record, p.phase)
     for j, name in enumerate(bundle.group_names):
         g = groups.get(name, {})
         present = bool(p.present[j])
         decision = f"undetermined: {p.undetermined[name]}" if name in p.undetermined else \
             "present" if present else "absent"
+        if name in unskilled:
+            decision += f" (caution: {unskilled[name]})"
         out.append(f"<tr{' class=present' if present else ''}><td>{esc(name)}</td><td>{p.mean[j]:.3f}</td>"
                    f"<td>{p.std[j]:.3f}</td><td>{bundle.thresholds[j]:.2f}</td>"
                    f"<td>{esc(decision)}</td><td>{_fmt(g.get('precision'))}</td>"

@@ -106,6 +106,9 @@ def test_patterns_for_every_member_and_a_stable_layout(qtbot, window, tmp_path, 
     one = window.session.patterns.member(1)
     assert view.captions[1].textItem.toPlainText() == f"{one.wn_hi[3, 0]:.0f}-{one.wn_lo[3, 0]:.0f} cm-1"
     assert all(p.titleLabel.text == "" for p in view.plots)
+    # no axis of meaningless offsets (a lone "50"): the label gives the windows' width instead
+    assert not any(p.getAxis("bottom").isVisible() or p.getAxis("left").isVisible() for p in view.plots)
+    assert f"each {windows.shape[1] * window.session.bundle.grid.step:.0f} cm-1 wide" in view.label.text()
     sel.update(member=0)
     qtbot.wait(50)
     assert [p.width() for p in view.plots[:3]] == pytest.approx(widths, abs=2)

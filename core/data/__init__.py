@@ -13,6 +13,8 @@ Modules (public names first, then what the module holds):
   auxiliary training targets only.
 - `label_audit`: AUDIT_FILE, audit_exclusions, without_excluded. The recorded label audit:
   training spectra left out, with the reason.
+- `readiness`: readiness, file_readiness, MIN_TRAIN, MIN_POSITIVES. Whether a dataset can
+  train a model: refusals and warnings before training.
 - `h5file`: atomic_h5, read_strings, write_common. Atomic HDF5 writing shared by datasets and
   libraries.
 - `augment`: Draws, ShiftedRows, draw_members, augment_batch, augment_members. Shifts, intensity

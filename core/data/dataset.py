@@ -138,6 +138,14 @@ class BuildReport:
     def note(self, remark: str, name: str, detail: str = "") -> None:
         self.notes.setdefault(remark, []).append((name, detail))
 
+    def skipped_line(self, limit: int = 3) -> str:
+        """'skipped 2: a.jdx (no structure), b.jdx (not infrared)', naming at most `limit` files."""
+        items = [(name, reason) for reason, v in self.skipped.items() for name, _ in v]
+        if not items:
+            return "skipped none"
+        named = ", ".join(f"{name} ({reason})" for name, reason in items[:limit])
+        return f"skipped {len(items)}: {named}" + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
     def summary(self) -> str:
         lines = [f"files read: {self.files}", f"labelled spectra: {self.labelled}"]
         sections = [(f"skipped, {r}", v) for r, v in sorted(self.skipped.items(), key=lambda kv: -len(kv[1]))]

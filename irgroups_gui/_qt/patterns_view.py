@@ -31,7 +31,7 @@ class PatternsView(QWidget):
         self.label = LineLabel(HINT, lines=3)  # a new text repaints the label, not the window
         self.grid = pg.GraphicsLayoutWidget()
         self.grid.setToolTip("Each panel: a window of a test spectrum that activates this channel strongly "
-                             "(x: offset within the window, cm-1). First panel: all of them, black = median.")
+                             "(its wavenumbers in the caption). First panel: all of them, black = median.")
         self.plots: list[pg.PlotItem] = []
         # each panel's caption sits inside its plot: a new plot title changed the title's size,
         # which laid the whole grid out again and repainted it (46 ms per hover to a new channel)
@@ -39,9 +39,8 @@ class PatternsView(QWidget):
         for r in range(ROWS):
             for c in range(COLUMNS):
                 p = self.grid.ci.addPlot(row=r, col=c)
-                p.hideAxis("left")
-                p.getAxis("bottom").setStyle(tickLength=3)
-                theme.plain_axis(p.getAxis("bottom"))
+                p.hideAxis("left")  # no axes: offsets inside a window mean nothing; each caption
+                p.hideAxis("bottom")  # gives the window's wavenumbers and the label its width
                 p.setMouseEnabled(x=False, y=False)
                 p.hideButtons()
                 p.setYRange(0, Y_TOP, padding=0)
@@ -98,7 +97,7 @@ class PatternsView(QWidget):
         step = self.session.bundle.grid.step
         offs = np.arange(w.shape[1]) * step
         self.label.setText(f"Member {sel.member + 1}, channel {ch}: its {len(w)} most activating windows "
-                           f"(test spectra).")
+                           f"(test spectra), each {offs[-1] + step:.0f} cm-1 wide.")
         if self._x_span != offs[-1]:  # fixed ranges: new data does not ask every panel for its bounds
             self._x_span = offs[-1]
             for p, caption in zip(self.plots, self.captions):

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QToolTip
 from core.data.groups import GROUP_NAMES
 from irgroups_gui._qt import theme
 from irgroups_gui._qt.tooltips import keep_tooltips, show_tip
-from irgroups_gui.reliability import describe, group_reliability
+from irgroups_gui.reliability import describe, group_reliability, no_skill
 from irgroups_gui.session import Session
 
 
@@ -77,11 +77,14 @@ class ProbabilityPanel(pg.PlotWidget):
         self.errors.setVisible(has)
         if bundle is not None:
             self.thresholds.setData(x=bundle.thresholds, y=rows)
+        unskilled = no_skill(bundle.record, pred.phase) if has and bundle is not None else {}
         ticks = []
         for i, name in enumerate(GROUP_NAMES):
             label = f"{name}  {mean[i]:.2f}" if has else name
             if name in unknown:
                 label = f"{name}  ?"
+            if name in unskilled:
+                label += "  ⚠"
             ticks.append((rows[i], f"▶ {label}" if present[i] and name not in unknown else label))
         self.plot.getAxis("left").setTicks([ticks])
         g = self.session.selection.group
@@ -114,6 +117,9 @@ class ProbabilityPanel(pg.PlotWidget):
                 lines.append(f"<b>undetermined</b>: {pred.undetermined[name]}; the model cannot tell, whatever "
                              "its probability")
                 verdict += " (but undetermined)"
+            skill = no_skill(bundle.record, pred.phase).get(name)
+            if skill:
+                lines.append(f"<b>caution</b>: {skill}")
             lines.append(f"probability {pred.mean[group]:.3f} ± {pred.std[group]:.3f} (spread over "
                          f"{len(bundle.members)} members); threshold {bundle.thresholds[group]:.2f} → {verdict}")
         if bundle is not None:

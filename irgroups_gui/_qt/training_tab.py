@@ -2,6 +2,7 @@
 stop promptly keeping the best model, then save it or use it now."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -10,6 +11,8 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayo
                                QHeaderView, QLabel, QLineEdit, QMenu, QMessageBox, QProgressBar, QPushButton,
                                QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from core.data.dataset import DatasetError
+from core.data.readiness import file_readiness
 from core.nn.recipes import DEFAULT_RECIPE, RECIPES
 from irgroups_gui._qt import theme
 from irgroups_gui._qt.worker import Worker, thread_worker
@@ -184,7 +187,7 @@ class TrainingTab(QWidget):
         w.progressed.connect(lambda p: (self.progress.setMaximum(p[1]), self.progress.setValue(p[0])))
         w.returned.connect(lambda report: (self.dataset.setText(out), self.status.setText(
             f"Built {out}: {report.labelled} labelled spectra from {report.files} files; "
-            f"skipped {sum(len(v) for v in report.skipped.values())}.")))
+            f"{report.skipped_line()}.")))
         self._run_worker(w)
         return w
 
@@ -197,6 +200,16 @@ class TrainingTab(QWidget):
         path = self.dataset.text().strip()
         if not path or not Path(path).is_file():
             self.status.setText(f"No dataset at '{path}'. Choose an .h5 or build one.")
+            return None
+        try:
+            refusal, warnings = file_readiness(path)
+        except DatasetError as exc:
+            self.status.setText(str(exc))
+            return None
+        if refusal:
+            self.status.setText(f"Cannot train on {Path(path).name}: {refusal}.")
+            return None
+        if warnings and not self.confirm("Small dataset", "; ".join(warnings) + ". Train anyway?"):
             return None
         self.curves.reset()
         self.progress.setValue(0)
@@ -246,7 +259,7 @@ class TrainingTab(QWidget):
         self.table.setRowCount(len(names))
         for i, n in enumerate(names):
             g = rep["groups"][n]
-            for j, v in enumerate([n] + [f"{g[k]:.3f}" for k in ("proportion", "precision", "recall", "f1", "auc")]):
+            for j, v in enumerate([n] + [_figure(g[k]) for k in ("proportion", "precision", "recall", "f1", "auc")]):
                 self.table.setItem(i, j, QTableWidgetItem(v))
         self.table.resizeColumnsToContents()
         stopped = " (stopped early by you)" if any(r.cancelled for r in trained.results) else ""
@@ -254,6 +267,12 @@ class TrainingTab(QWidget):
                             f"{rep['molecular_perfection']:.3f} (n = {rep['n']}).")
         for b in (self.save_btn, self.use_btn):
             b.setEnabled(True)
+
+    def confirm(self, title: str, text: str) -> bool:
+        """Ask a yes/no question (tests replace this)."""
+        answer = QMessageBox.question(self, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def _save(self) -> None:
         path = QFileDialog.getExistingDirectory(self, "Folder to save the model in")
@@ -294,3 +313,8 @@ class TrainingTab(QWidget):
 
     def points_drawn(self) -> int:
         return self.curves.n_points
+
+
+def _figure(v) -> str:
+    """A metric to 3 places, or n/a where it is undefined (no positive or no negative test spectra)."""
+    return "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.3f}"
