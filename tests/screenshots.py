@@ -137,8 +137,9 @@ def twenty_spectra(tmp: Path) -> list[Path]:
 
 
 def laptop(app, out: Path, tmp: Path) -> None:
-    """At 1280 x 720: the window with 20 spectra classified, four of them stacked and normalised
-    (one in a chosen colour), and the same window in a dark palette."""
+    """At 1280 x 720: the window with 20 spectra classified, the peak table with peak labels,
+    four spectra stacked and normalised (one in a chosen colour), and the same window in a dark
+    palette."""
     from PySide6.QtGui import QColor
 
     from irgroups_gui._qt import theme
@@ -153,6 +154,14 @@ def laptop(app, out: Path, tmp: Path) -> None:
     wait(app, lambda: w.session.terms(6) is not None)
     pump(app, 0.5)
     w.grab().save(str(out / "main_1280x720_20_spectra.png"))
+    w.side_tabs.setCurrentWidget(w.peak_table)
+    w.view_bar.peaks_box.setChecked(True)
+    wait(app, lambda: w.peak_table.table.rowCount() > 2)
+    w.peak_table.table.selectRow(1)
+    pump(app, 0.5)
+    w.grab().save(str(out / "peak_table.png"))
+    w.view_bar.peaks_box.setChecked(False)
+    w.side_tabs.setCurrentWidget(w.patterns)
     w.view_bar.form_box.setCurrentIndex(1)
     w.view_bar.y_box.setCurrentIndex(1)
     for row in (6, 1, 2, 3):

@@ -158,6 +158,8 @@ def test_plots_follow_a_dark_palette_and_exports_stay_white(qtbot, window, tmp_p
         axis = window.spectrum.plot.getAxis("left")
         assert axis.pen().color().lightness() > 170 and axis.textPen().color().lightness() > 170
         assert QColor(*window.spectrum.drawn_curves()[-1].opts["pen"].color().getRgb()[:3]).lightness() > 170
+        # the probability thresholds are light marks on the dark plot, not a black gap in the bars
+        assert window.probabilities.thresholds.opts["pen"].color().lightness() > 170
         out = tmp_path / "figure.png"
         assert window.exports.figure(str(out)) is None
         image = QImage(str(out))

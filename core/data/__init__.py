@@ -6,9 +6,9 @@ bundled in `resources/`.
 Modules (public names first, then what the module holds):
 - `groups`: Group, GROUPS, GROUP_NAMES, group_index, label_identifier, label_mol, parse_formula,
   formula_verdict. The groups and labelling.
-- `dataset`: Dataset, DatasetError, BuildReport, build_dataset, save_dataset, load_dataset,
-  load_structures, iter_labelled, random_split, grouped_split. Datasets: build, store, load,
-  split.
+- `dataset`: Dataset, DatasetError, BuildCancelled, BuildReport, build_dataset, save_dataset,
+  load_dataset, load_structures, iter_labelled, random_split, grouped_split. Datasets: build,
+  store, load, split.
 - `fine_groups`: FINE_GROUPS, FINE_NAMES, fine_labels. Finer SMARTS inside the weak groups,
   auxiliary training targets only.
 - `label_audit`: AUDIT_FILE, audit_exclusions, without_excluded. The recorded label audit:

@@ -27,6 +27,10 @@ class DatasetError(ValueError):
     """A dataset file or its inputs are unusable; the message names the file."""
 
 
+class BuildCancelled(Exception):
+    """A build was stopped by its caller's `cancelled` check (between two files)."""
+
+
 @dataclass
 class Dataset:
     """Resampled, normalised spectra with their labels and a stored split."""
@@ -217,11 +221,15 @@ class Labelled:
 
 def iter_labelled(spectra: str | Path, table: dict[str, dict[str, str]], report: BuildReport,
                   gas_only: bool = True, check_formula: bool = True,
-                  progress: Progress | None = None) -> Iterator[Labelled]:
+                  progress: Progress | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> Iterator[Labelled]:
     """Read every spectrum of a folder/zip/file, match it to its structure, filter and label;
-    skipped files are counted in `report` with their reasons."""
+    skipped files are counted in `report` with their reasons. `cancelled` is asked before each
+    file: when it says True, BuildCancelled is raised."""
     sources = list(iter_sources(spectra))
     for i, (name, data) in enumerate(sources):
+        if cancelled is not None and cancelled():
+            raise BuildCancelled(f"cancelled after {i} of {len(sources)} files")
         report.files += 1
         if progress and (i % 100 == 0 or i == len(sources) - 1):
             progress(i + 1, len(sources), name)

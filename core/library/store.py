@@ -114,10 +114,12 @@ def _is_dataset(path: str | Path) -> bool:
 
 
 def build_library(sources: Sequence[str | Path], structures: Sequence[str | Path] = (), grid: Grid = DEFAULT_GRID,
-                  check_formula: bool = True, progress: Progress | None = None) -> tuple[Library, BuildReport]:
+                  check_formula: bool = True, progress: Progress | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> tuple[Library, BuildReport]:
     """A library from spectra folders/zips/files matched to structures CSVs (all tables merged;
     gas and condensed phases together, each entry's phase from its ##STATE), or from dataset .h5
-    files. The report says what was read and skipped, as for a dataset build."""
+    files. The report says what was read and skipped, as for a dataset build. `cancelled` is
+    asked before each file (core.data.dataset.BuildCancelled when it says True)."""
     if not sources:
         raise LibraryError("no spectra sources given")
     table: dict[str, dict[str, str]] = {}
@@ -135,7 +137,8 @@ def build_library(sources: Sequence[str | Path], structures: Sequence[str | Path
             parts.append(library_from_dataset(ds, str(src)))
             continue
         xs, ys, labels, names, cas, files, idents, phases = [], [], [], [], [], [], [], []
-        for r in iter_labelled(src, table, report, gas_only=False, check_formula=check_formula, progress=progress):
+        for r in iter_labelled(src, table, report, gas_only=False, check_formula=check_formula, progress=progress,
+                               cancelled=cancelled):
             xs.append(r.x)
             ys.append(to_grid_resolution(r.x, r.a, r.spectrum.meta, grid.step)[0])
             labels.append(r.labels)

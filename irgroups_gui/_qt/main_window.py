@@ -2,7 +2,8 @@
 results table; training and model-card tabs. The window lays the views out, loads the model and
 runs workers; its parts live beside it: the docks of the Classify tab in `docks.py`, the display
 options in `view_bar.py` and `overlay_controls.py`, adding and classifying files in `loader.py`,
-sessions in `session_files.py`, exports in `exports.py`, the menus in `menus.py`."""
+sessions in `session_files.py`, exports in `exports.py` (the batch report in `batch_export.py`),
+building a library from a folder in `library_builder.py`, the menus in `menus.py`."""
 from __future__ import annotations
 
 import gc
@@ -14,9 +15,11 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QM
                                QVBoxLayout, QWidget)
 
 from irgroups_gui._qt import theme
+from irgroups_gui._qt.batch_export import BatchReport
 from irgroups_gui._qt.docks import Area, ClassifyArea
 from irgroups_gui._qt.exports import Exports
 from irgroups_gui._qt.file_list import FileList
+from irgroups_gui._qt.library_builder import LibraryBuilder
 from irgroups_gui._qt.linked_plots import LinkedPlots
 from irgroups_gui._qt.loader import Loader
 from irgroups_gui._qt.menus import build_menus, plot_menu
@@ -30,6 +33,7 @@ from irgroups_gui._qt.results_table import ResultsTable
 from irgroups_gui._qt.session_files import SessionFiles
 from irgroups_gui._qt.similar_view import SimilarView
 from irgroups_gui._qt.staggered_repaint import StaggeredRepaint
+from irgroups_gui._qt.status_task import StatusTask
 from irgroups_gui._qt.subfile_chooser import SubfileChooser
 from irgroups_gui._qt.tooltips import keep_tooltips
 from irgroups_gui._qt.training_tab import TrainingTab
@@ -100,6 +104,8 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.loader.cancel_button)
+        self.task = StatusTask(self)  # progress and Cancel of a batch report or a library build
+        self.batch_report, self.library_builder = BatchReport(self), LibraryBuilder(self)
         self.actions_list: list[QAction] = build_menus(self)
         context_menu = plot_menu(self)
         self.spectrum.plot.vb.menu_factory = lambda: context_menu
@@ -111,7 +117,8 @@ class MainWindow(QMainWindow):
         self.session.processing_changed.connect(self._processing_changed)
         self.loader.refresh_recent()
         self.plot_colours = theme.PlotColours(self)  # the plots follow the palette (dark desktops)
-        self.plot_colours.listeners += [self.spectrum.redraw, self.overlay.show_swatch]
+        self.plot_colours.listeners += [self.spectrum.redraw, self.overlay.show_swatch, self.probabilities.redraw,
+                                        self.patterns.redraw]
         self.classify.restore(self, self.settings)
         self.session.model_changed.connect(self._model_ready)
         self.status("Loading the model…")
@@ -246,6 +253,7 @@ class MainWindow(QMainWindow):
                 return
             self.status("Stopping training…")
             self.training.shutdown()
+        self.task.cancel()  # a batch report or a library build stops before its next file
         self.similar.shutdown()
         for w in list(self._workers):
             w.wait(10000)

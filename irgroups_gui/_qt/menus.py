@@ -71,7 +71,12 @@ def build_menus(w) -> list[QAction]:
         ("Export predictions as JSON…", None, lambda: w.exports.predictions_dialog("json")),
         ("Export figure as PNG…", "Ctrl+E", lambda: w.exports.figure_dialog("png")),
         ("Export figure as SVG…", None, lambda: w.exports.figure_dialog("svg")),
-        ("Save report for this spectrum…", "Ctrl+R", w.exports.report_dialog))]
+        ("Save report for this spectrum…", "Ctrl+R", w.exports.report_dialog),
+        ("Print report…", "Ctrl+P", w.exports.print_dialog), ("Print preview…", None, w.exports.print_preview),
+        ("Save batch report (HTML)…", None, lambda: w.batch_report.dialog("html")),
+        ("Save batch report (PDF)…", None, lambda: w.batch_report.dialog("pdf")))]
+    f.addSeparator()
+    acts.append(_add(f, w, "Build library from folder…", None, w.library_builder.dialog))
     f.addSeparator()
     acts += [_add(f, w, text, key, slot) for text, key, slot in (
         ("Load model…", "Ctrl+M", w.open_model), ("Use the default model", None, w.use_default_model),

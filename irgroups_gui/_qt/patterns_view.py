@@ -31,7 +31,7 @@ class PatternsView(QWidget):
         self.label = LineLabel(HINT, lines=3)  # a new text repaints the label, not the window
         self.grid = pg.GraphicsLayoutWidget()
         self.grid.setToolTip("Each panel: a window of a test spectrum that activates this channel strongly "
-                             "(its wavenumbers in the caption). First panel: all of them, black = median.")
+                             "(its wavenumbers in the caption). First panel: all of them, with their median (thick).")
         self.plots: list[pg.PlotItem] = []
         # each panel's caption sits inside its plot: a new plot title changed the title's size,
         # which laid the whole grid out again and repainted it (46 ms per hover to a new channel)
@@ -114,9 +114,10 @@ class PatternsView(QWidget):
             if k < len(parts):
                 c.setData(np.tile(x, parts[k].size), rows[parts[k]].ravel(), connect="finite")
         if self.median is None:
-            self.median = pg.PlotCurveItem(pen=pg.mkPen((0, 0, 0), width=2))
+            self.median = pg.PlotCurveItem()
             self.median.setZValue(1)  # over the windows, also those made later
             first.addItem(self.median)
+        self.median.setPen(pg.mkPen(pg.getConfigOption("foreground"), width=2))  # dark or light plots alike
         self.median.setData(offs, np.median(w, axis=0))
         self.median.show()
         self.captions[0].setText("all, with median")

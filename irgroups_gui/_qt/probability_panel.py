@@ -75,8 +75,8 @@ class ProbabilityPanel(pg.PlotWidget):
         left, right = clipped_spread(mean, std)
         self.errors.setData(x=mean, y=rows, left=left, right=right, beam=0.25)
         self.errors.setVisible(has)
-        if bundle is not None:
-            self.thresholds.setData(x=bundle.thresholds, y=rows)
+        if bundle is not None:  # the marks in the plots' foreground: black on light plots, light on dark ones
+            self.thresholds.setData(x=bundle.thresholds, y=rows, pen=pg.mkPen(pg.getConfigOption("foreground"), width=2))
         unskilled = no_skill(bundle.record, pred.phase) if has and bundle is not None else {}
         ticks = []
         for i, name in enumerate(GROUP_NAMES):

@@ -6,6 +6,8 @@ worker thread in the app), one at a time; a result for an entry no longer shown 
 from __future__ import annotations
 
 import html
+import threading
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -31,7 +33,8 @@ ICON = QSize(130, 95)
 SETTINGS_KEY = "library/last"
 SEARCHING = "<i>Searching the library…</i>"
 HIT_COLOUR = (214, 39, 40)
-HOW_TO = ("<b>No reference library open.</b><br>Library &gt; Build library… (a folder or zip of spectra "
+HOW_TO = ("<b>No reference library open.</b><br>File &gt; Build library from folder… or Library &gt; "
+          "Build library… (a folder or zip of spectra "
           "and a structures CSV with <i>file</i> and <i>inchi</i> or <i>smiles</i> columns), or on the "
           "command line:<br><code>irgroups library build SPECTRA.zip --structures structures.csv --out "
           "lib.h5</code><br>then Library &gt; Open library….")
@@ -169,12 +172,21 @@ class SimilarView(QWidget):
         if out:
             self.build_library([spectra], [csv], out)
 
-    def build_library(self, spectra: list[str], structures: list[str], out: str) -> Worker:
-        """Build, save and open a library in a worker, with progress."""
+    def build_library(self, spectra: list[str], structures: list[str], out: str, stop: threading.Event | None = None,
+                      watch: Callable[[Worker], None] | None = None) -> Worker:
+        """Build, save and open a library in a worker, with progress. Setting `stop` cancels
+        the build before the next file (nothing is written: the library is saved atomically once
+        built); `watch` sees the worker before it starts (the status bar's progress)."""
+        stop = stop or threading.Event()
+
         def run(progress):
+            from core.data.dataset import BuildCancelled
             from core.library.store import build_library, save_library
 
-            lib, report = build_library(spectra, structures, progress=lambda d, t, n: progress((d, t)))
+            lib, report = build_library(spectra, structures, progress=lambda d, t, n: progress((d, t)),
+                                        cancelled=stop.is_set)
+            if stop.is_set():
+                raise BuildCancelled("cancelled before saving")
             save_library(lib, out)
             _ = lib.features
             return lib, report
@@ -187,7 +199,8 @@ class SimilarView(QWidget):
 
         def failed(msg):
             self.progress.hide()
-            self.info.setText(f"<span style='color:#b22'>Could not build the library: {html.escape(msg)}</span>")
+            self.info.setText("Library build cancelled: nothing was written." if stop.is_set() else
+                              f"<span style='color:#b22'>Could not build the library: {html.escape(msg)}</span>")
 
         self.info.setText(f"Building {html.escape(out)}…")
         self.progress.setRange(0, 0)
@@ -196,6 +209,8 @@ class SimilarView(QWidget):
         w.progressed.connect(lambda p: (self.progress.setRange(0, p[1]), self.progress.setValue(p[0])))
         w.returned.connect(done)
         w.errored.connect(failed)
+        if watch is not None:
+            watch(w)
         return self._start(w)
 
     def set_library(self, lib: Library, path: str) -> None:

@@ -6,7 +6,8 @@
 With --gas-only-rows N, the first N rows are taken to be the gas-only source whose split the
 previous model was trained on (random_split(N, split seed)); rows of it that sat in that old
 training or validation part are left out, so every row scored is held out for both models.
-Prints molecular F1 / perfection / n / ECE per phase, single-member means, and per-group F1."""
+Prints molecular F1 / perfection / n / ECE per phase, single-member means, then as markdown
+the before/after tables per phase and medium and per group and medium (docs/model.md)."""
 from __future__ import annotations
 
 import argparse
@@ -44,13 +45,34 @@ def main() -> None:
         print(name, json.dumps({k: [round(v["molecular_f1"], 3), round(v["molecular_perfection"], 3), v["n"],
                                     round(v["ece"], 3)] for k, v in r["phases"].items()}))
         print(name, "single members", {k: round(v, 3) for k, v in r["members_mean"].items()})
-    for phase in ("gas", "condensed"):
-        if phase not in reports["new"]["phases"]:
-            continue
-        print(f"\nper-group F1, {phase}: previous new (n with the group)")
-        for g in ds.group_names:
-            prev, new = (reports[k]["phases"][phase]["groups"][g] for k in ("previous", "new"))
-            print(f"  {g:18s} {prev['f1']:.3f} {new['f1']:.3f} ({new['support']})")
+    print_tables(reports, ds.group_names)
+
+
+MEDIA = ("gas", "condensed", "liquid", "kbr", "mull", "solution")
+
+
+def print_tables(reports: dict, groups: tuple[str, ...]) -> None:
+    """Markdown: molecular F1 / perfection per phase and medium, then per-group F1 per phase and
+    medium, each as previous -> new."""
+    prev, new = reports["previous"]["phases"], reports["new"]["phases"]
+    media = [m for m in MEDIA if m in new and m in prev]
+    print("\n| test spectra | n | previous F1 / perf | new F1 / perf | ECE previous / new |\n|---|---|---|---|---|")
+    for m in media:
+        a, b = prev[m], new[m]
+        print(f"| {m} | {b['n']} | {a['molecular_f1']:.3f} / {a['molecular_perfection']:.3f} | "
+              f"**{b['molecular_f1']:.3f} / {b['molecular_perfection']:.3f}** | {a['ece']:.3f} / {b['ece']:.3f} |")
+    print("\nper-group F1, previous → new (positives in the new model's test spectra of that phase)\n")
+    print("| group | " + " | ".join(media) + " |\n|---" * 1 + "|---" * len(media) + "|")
+    for g in groups:
+        cells = []
+        for m in media:
+            a, b = prev[m]["groups"][g], new[m]["groups"][g]
+            cells.append(f"{_f(a['f1'])} → {_f(b['f1'])} ({b['support']})")
+        print(f"| {g} | " + " | ".join(cells) + " |")
+
+
+def _f(v) -> str:
+    return "n/a" if v is None or v != v else f"{v:.2f}"
 
 
 if __name__ == "__main__":
