@@ -473,8 +473,12 @@ def test_model_card_names_the_dense_heads_and_the_network():
     html = model_card_html(SimpleNamespace(bundle=bundle))
     assert "dense heads" in html and "gas, condensed (chosen by each spectrum&#x27;s phase)" in html
     # the latent matrix the help refers to: its channels and windows come from the loaded network
+    from core.nn.model import receptive_field
+
     c, n = bundle.config.channels[-1], bundle.members[0].n_positions
-    assert f"{c} pattern channels x {n} windows of 28 input points (every 4)" in html
+    size, jump, _ = receptive_field(bundle.members[0].encoder)
+    assert (size, jump) == (60, 4)  # the dilated default: 60-point windows every 4 points
+    assert f"{c} pattern channels x {n} windows of {size} input points (every {jump})" in html
 
 
 class _Wheel:
