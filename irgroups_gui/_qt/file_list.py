@@ -60,7 +60,9 @@ class FileList(QListWidget):
             self._updated(i)
         if self.session.selection.entry is None and count:
             self.setCurrentRow(first)
-        else:  # entries selected before their rows existed (a reopened session)
+        elif any(first <= i < first + count for i in self.session.selection.selected()):
+            # entries selected before their rows existed (a reopened session); otherwise the
+            # selection shown stays right, and re-showing it laid out every row again (scrollToItem)
             self.show_selection()
 
     def _updated(self, index: int) -> None:

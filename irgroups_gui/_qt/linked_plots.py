@@ -7,6 +7,7 @@ height. A crosshair follows the mouse over all of them with a readout of wavenum
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QSpinBox, QVBoxLayout, QWidget
 
 from irgroups_gui import units
@@ -20,6 +21,7 @@ from irgroups_gui.session import Session
 
 AXIS_WIDTH = 62
 BAR_COLUMN = 58  # colour bars and their tick labels; the spectrum's view keeps the same width free
+MAPS_LATER_MS = 2
 READOUT_HINT = "Move the mouse over the plots for a readout; click the spectrum to mark a wavenumber."
 
 
@@ -97,7 +99,11 @@ class LinkedPlots(QWidget):
         box.addWidget(self.maps, 7)
         box.setSpacing(0)
         box.addWidget(self.readout)
-        session.entries_added.connect(lambda *_: self._show_maps())
+        # shown in a later turn of their own: laying the maps out takes 10-15 ms, which came on top
+        # of adding the first rows and painting them (a queued call, then a real timer: other
+        # work waiting in the loop goes first)
+        session.entries_added.connect(
+            lambda *_: QTimer.singleShot(0, self, lambda: QTimer.singleShot(MAPS_LATER_MS, self, self._show_maps)))
         session.entries_cleared.connect(self._show_maps)
         self._show_maps()
 

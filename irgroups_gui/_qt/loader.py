@@ -8,6 +8,7 @@ of errors), the phases the user chose per file and the selection a reopened sess
 its files are classified."""
 from __future__ import annotations
 
+import time
 from functools import partial
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from irgroups_gui.load_report import LoadReport
 
 CHUNK = 32  # files read and classified per worker run; Cancel takes effect between runs
 SLICE = 8  # rows added or updated per GUI-thread step (~0.5 ms a row)
+PROGRESS_EVERY = 0.1  # s between progress-bar updates within a chunk (each one repaints the window at once)
 MAX_RECENT = 10
 
 
@@ -44,6 +46,7 @@ class Loader:
         self._cancelled = False
         self._epoch = 0  # bumped when the list is cleared: queued additions are dropped
         self._run = 0  # the worker run whose results count; a cleared list abandons its run
+        self._progress_at = 0.0  # when the progress bar last showed a new count
         self.session.entries_cleared.connect(self._forget)
 
     @property
@@ -181,10 +184,19 @@ class Loader:
             entry.subfiles, entry.subfile = max(done.subfiles, 1), done.prediction.index
             session.set_prediction(i, done.prediction)
             report.count(Path(entry.path).name, done.prediction.error)
-        self.window.progress.setValue(report.done)
+        if time.monotonic() - self._progress_at >= PROGRESS_EVERY:
+            self._set_progress()
+
+    def _set_progress(self) -> None:
+        """The count done on the bar: QProgressBar.setValue repaints the window's dirty parts at
+        once (not in a turn of their own), so within a chunk it is called at most 10 times a second."""
+        self._progress_at = time.monotonic()
+        self.window.progress.setValue(self._report.done)
 
     def _chunk_done(self, run: int) -> None:
         if run == self._run:
+            if self._report is not None:
+                self._set_progress()
             self._chunk = None
             self._next()
 

@@ -53,8 +53,16 @@ class ResultsModel(QStandardItemModel):
         if first != self.rowCount():
             self.refresh()
             return
-        for row in range(first, first + count):
-            self.appendRow(self._items(row))
+        # the rows in one insertion, then their items silently and one dataChanged: a row at a
+        # time, the table re-showed the selection (and scrolled to it) once per row
+        rows = [self._items(row) for row in range(first, first + count)]
+        self.insertRows(first, count)
+        self.blockSignals(True)
+        for row, items in enumerate(rows, first):
+            for col, item in enumerate(items):
+                self.setItem(row, col, item)
+        self.blockSignals(False)
+        self.dataChanged.emit(self.index(first, 0), self.index(first + count - 1, self.columnCount() - 1))
 
     def _row_changed(self, row: int) -> None:
         """Replace the row's items silently and say so once: a `setItem` per cell made the filter
