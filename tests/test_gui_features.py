@@ -364,6 +364,7 @@ def test_session_save_and_reopen(qtbot, window, tmp_path, model_dir):
     assert window.sessions.open(str(path))
     qtbot.waitUntil(lambda: window.session.entries and all(e.prediction is not None for e in window.session.entries)
                     and window.session.entries[0].prediction.phase == "kbr", timeout=30000)
+    qtbot.waitUntil(lambda: not window.loader.classifying, timeout=10000)  # the selection is restored when the load ends
     assert len(window.session.entries) == 5 and window.view_bar.micro_box.isChecked()
     assert window.session.selection.group == 6 and window.session.selection.entry == 1
     bad = tmp_path / "bad.json"
