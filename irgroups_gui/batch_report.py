@@ -8,10 +8,10 @@ import base64
 import datetime as _dt
 import html
 import os
-import tempfile
 from collections import Counter
 from pathlib import Path
 
+from core.data.h5file import atomic_path
 from irgroups_gui.export import file_name
 
 THUMB_SIZE = (240, 90)  # width, height in pixels of each row's spectrum drawing
@@ -96,17 +96,6 @@ def batch_report_html(doc: dict, thumbnails: list[bytes | None]) -> str:
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, then rename it: a reader (or a cancelled
-    or failed write) never sees half a file."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the result is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write `data` so that a reader (or a cancelled or failed write) never sees half a file."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)

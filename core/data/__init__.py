@@ -15,8 +15,8 @@ Modules (public names first, then what the module holds):
   training spectra left out, with the reason.
 - `readiness`: readiness, file_readiness, MIN_TRAIN, MIN_POSITIVES. Whether a dataset can
   train a model: refusals and warnings before training.
-- `h5file`: atomic_h5, read_strings, write_common. Atomic HDF5 writing shared by datasets and
-  libraries.
+- `h5file`: atomic_path, atomic_h5, read_strings, write_common. Atomic file and HDF5 writing shared by datasets,
+  libraries and reports.
 - `augment`: Draws, ShiftedRows, draw_members, augment_batch, augment_members. Shifts, intensity
   power, baseline tilt and noise.
 - `correlation`: ChartBand, CHART, VIBRATIONS, assignments, AssignedPeak, spectrum_peaks,

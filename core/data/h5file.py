@@ -1,4 +1,4 @@
-"""Atomic HDF5 writing shared by datasets and libraries."""
+"""Atomic file writing (any file, and HDF5) shared by datasets, libraries and reports."""
 from __future__ import annotations
 
 import os
@@ -9,18 +9,15 @@ from pathlib import Path
 
 
 @contextmanager
-def atomic_h5(path: str | Path) -> Iterator:
-    """An h5py File to fill; on success it replaces `path` in one rename (temporary file in the
-    same folder, ordinary file permissions), on any error nothing is left behind."""
-    import h5py
-
+def atomic_path(path: str | Path, suffix: str = ".tmp") -> Iterator[Path]:
+    """A temporary path beside `path` to write; on success it replaces `path` in one rename
+    (ordinary file permissions), on any error nothing is left behind."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".h5.tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(suffix=suffix, dir=path.parent)
     os.close(fd)
     try:
-        with h5py.File(tmp, "w") as f:
-            yield f
+        yield Path(tmp)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the result is an ordinary file
@@ -28,6 +25,15 @@ def atomic_h5(path: str | Path) -> Iterator:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def atomic_h5(path: str | Path) -> Iterator:
+    """An h5py File to fill, written through `atomic_path`."""
+    import h5py
+
+    with atomic_path(path, ".h5.tmp") as tmp, h5py.File(tmp, "w") as f:
+        yield f
 
 
 def read_strings(f, key: str, optional: bool = False) -> list[str]:
