@@ -108,3 +108,52 @@ def test_identical_errors_are_summarised_once_with_a_count(qtbot, window, tmp_pa
     assert "12 × " in message and "(first: broken00.jdx)" in message and "1 × empty file (empty.jdx)" in message
     assert message.count("no ##END=") == 1
     assert [e.status for e in window.session.entries].count("ok") == len(good)  # the batch went on
+
+
+def test_loads_are_read_and_classified_in_a_child_process(tmp_path, model_dir):  # noqa: F811
+    """The child gives the same predictions as reading in this process, loads a saved model from
+    its folder, and when it dies the work goes on in the calling thread."""
+    import os
+
+    from core.artifacts.processing import Processing
+    from core.nn.bundle import load_bundle
+    from irgroups_gui.load_jobs import Item, classify_items
+    from irgroups_gui.load_process import LoadProcess, model_key
+
+    bundle = load_bundle(model_dir)
+    files = _good_files(tmp_path / "spectra", 3) + [str(XYXY)]
+    items = [Item(f) for f in files]
+    here = classify_items(items, bundle, Processing())
+    proc = LoadProcess()
+    try:
+        assert proc.warm(bundle)
+        assert model_key(bundle)[0] == "folder"
+        (child,) = proc._pool._processes.values()
+        assert child.pid != os.getpid() and child.is_alive()
+        there = proc.classify_items(items, bundle, Processing())
+        assert [d.path for d in there] == files and there[-1].prediction.error == here[-1].prediction.error
+        for a, b in zip(here[:3], there[:3]):
+            assert a.prediction.ok and np.allclose(a.prediction.mean, b.prediction.mean, atol=1e-6)
+        child.kill()
+        child.join(10)
+        again = proc.classify_items(items[:1], bundle, Processing())
+        assert proc.broken and np.allclose(again[0].prediction.mean, here[0].prediction.mean, atol=1e-6)
+    finally:
+        proc.close()
+
+
+def test_a_model_only_in_memory_is_sent_to_the_child(tmp_path, small_bundle):
+    from core.artifacts.processing import Processing
+    from irgroups_gui.load_jobs import Item, classify_items
+    from irgroups_gui.load_process import LoadProcess, model_key
+
+    assert model_key(small_bundle)[0] == "object"
+    items = [Item(f) for f in _good_files(tmp_path, 2)]
+    proc = LoadProcess()
+    try:
+        there = proc.classify_items(items, small_bundle, Processing())
+        assert proc.broken is None
+        here = classify_items(items, small_bundle, Processing())
+        assert np.allclose(there[1].prediction.mean, here[1].prediction.mean, atol=1e-6)
+    finally:
+        proc.close()

@@ -1,5 +1,5 @@
 """Getting spectra into the window: open dialogs, drops, recent files, and reading and classifying
-what was added in a worker, CHUNK files at a time, with the progress bar and Cancel. The GUI
+what was added in a worker (in the app's child process, `load_process.py`), CHUNK files at a time, with the progress bar and Cancel. The GUI
 thread only adds rows and applies results, SLICE rows per step, in steps of a few milliseconds
 (`step_queue.py`), so a load of any size never freezes the window.
 
@@ -20,7 +20,8 @@ from core.readers.io import expand_paths
 from core.readers.registry import file_dialog_filter
 from irgroups_gui._qt.step_queue import StepQueue
 from irgroups_gui._qt.worker import Worker, thread_worker
-from irgroups_gui.load_jobs import Item, Loaded, classify_items, classify_one
+from irgroups_gui.load_jobs import Item, Loaded, classify_one
+from irgroups_gui.load_process import shared_process
 from irgroups_gui.load_report import LoadReport
 
 CHUNK = 32  # files read and classified per worker run; Cancel takes effect between runs
@@ -47,6 +48,7 @@ class Loader:
         self._epoch = 0  # bumped when the list is cleared: queued additions are dropped
         self._run = 0  # the worker run whose results count; a cleared list abandons its run
         self._progress_at = 0.0  # when the progress bar last showed a new count
+        self.process = shared_process()
         self.session.entries_cleared.connect(self._forget)
 
     @property
@@ -72,6 +74,10 @@ class Loader:
         self.window.status(f"Adding {len(new)} files…", 4000)
         self._begin()
         self.steps.run()  # the first rows appear at once
+
+    def warm(self) -> None:
+        """Start the child process with the session's model (a new model), off the GUI thread."""
+        self.window.start(thread_worker(self.process.warm, self.session.bundle))
 
     def queue_all(self) -> None:
         """Classify every entry waiting for the model (a new model, a reopened session)."""
@@ -150,7 +156,7 @@ class Loader:
         self._chunk = [i.path for i in items]
         self._run += 1
         run, generation = self._run, session.generation
-        w = thread_worker(classify_items, items, session.bundle, session.processing)
+        w = thread_worker(self.process.classify_items, items, session.bundle, session.processing)
         w.returned.connect(lambda loaded: self._arrived(loaded, generation, run))
         w.errored.connect(lambda msg: self._arrived([self._failed(i.path, msg) for i in items], generation, run))
         self.window.start(w)

@@ -230,6 +230,7 @@ class MainWindow(QMainWindow):
         # cyclic collector: a full collection scanned them all, 106 ms holding the interpreter
         # lock (the window froze, whichever thread collected) during a load of 200 files
         gc.freeze()
+        self.loader.warm()
         self.loader.queue_all()
 
     def _processing_changed(self) -> None:
