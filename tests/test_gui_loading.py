@@ -157,3 +157,17 @@ def test_a_model_only_in_memory_is_sent_to_the_child(tmp_path, small_bundle):
         assert np.allclose(there[1].prediction.mean, here[1].prediction.mean, atol=1e-6)
     finally:
         proc.close()
+
+
+def test_the_shown_entrys_result_is_applied_in_a_step_of_its_own(qtbot, window, tmp_path):  # noqa: F811
+    from irgroups_gui._qt.loader import SLICE
+    from irgroups_gui.load_jobs import Loaded
+
+    files = _good_files(tmp_path, 3)
+    window.loader.add_paths(files)
+    _idle(qtbot, window)
+    window.files.setCurrentRow(1)
+    loaded = [Loaded(f, None, 1) for f in files] + [Loaded(f"x{k}", None, 1) for k in range(2 * SLICE)]
+    parts = window.loader._slices(loaded)
+    assert [d.path for d in parts[1]] == [files[1]]
+    assert [d.path for p in parts for d in p] == [d.path for d in loaded] and max(map(len, parts)) == SLICE

@@ -173,9 +173,24 @@ class Loader:
         """A chunk is back from the worker: its results are shown in steps, then the next chunk."""
         if run != self._run:  # abandoned when the list was cleared
             return
-        for k in range(0, len(loaded), SLICE):
-            self.steps.put(partial(self._apply, loaded[k:k + SLICE], generation))
+        for part in self._slices(loaded):
+            self.steps.put(partial(self._apply, part, generation))
         self.steps.put(partial(self._chunk_done, run))
+
+    def _slices(self, loaded: list[Loaded]) -> list[list[Loaded]]:
+        """SLICE results per step, the shown entry's alone: it redraws the plots, and with other
+        rows in the same step that turn took 24 ms of GUI-thread CPU."""
+        current = self.session.current()
+        shown = current.path if current is not None else None
+        out: list[list[Loaded]] = [[]]
+        for done in loaded:
+            if done.path == shown:
+                out += [[done], []]
+            else:
+                if len(out[-1]) == SLICE:
+                    out.append([])
+                out[-1].append(done)
+        return [part for part in out if part]
 
     def _apply(self, loaded: list[Loaded], generation: int) -> None:
         session, report = self.session, self._report
