@@ -30,6 +30,7 @@ from core.spectra.phase import CONDENSED  # noqa: E402
 # lever name -> TrainConfig overrides of the default (phase-aware) recipe; "baseline" is the
 # recipe before dilation and the square root became its defaults
 _BEFORE = {"dilation": (), "input_power": 1.0}
+_FIVE = {"channels": (16, 16, 32, 32, 32), "pool_after": (False, True, False, True, False)}
 LEVERS: dict[str, dict] = {
     "baseline": _BEFORE,
     "sqrt": {"dilation": ()},
@@ -37,6 +38,11 @@ LEVERS: dict[str, dict] = {
     "condensed2x": _BEFORE | {"condensed_weight": 2.0},
     "dilated+sqrt": {},
     "dilated+sqrt+aux": {"aux_targets": True},
+    "wider": {"channels": (24, 24, 48, 48)},
+    "deeper": _FIVE | {"dilation": (1, 1, 2, 4, 4)},
+    "deeper8": _FIVE | {"dilation": (1, 1, 2, 4, 8)},
+    "deeper6": {"channels": (16, 16, 32, 32, 32, 32), "pool_after": (False, True, False, True, False, False),
+                "dilation": (1, 1, 2, 4, 4, 4)},
 }
 
 
