@@ -62,6 +62,7 @@ class LoadProcess:
         self._key: tuple | None = None
         self._held = None  # the in-memory model the child was given (keeps its id unique)
         self.broken: str | None = None  # why the work now runs in the calling thread
+        self.ready = False  # the child has started and holds the model of the last `warm`
 
     def classify_items(self, items: list[Item], bundle, processing: Processing) -> list[Loaded]:
         """As load_jobs.classify_items, in the child when it runs."""
@@ -78,7 +79,8 @@ class LoadProcess:
         """Start the child with this model now, so the first load does not wait for it."""
         pool = self._pool_for(bundle)
         try:
-            return pool is not None and pool.submit(_ready).result()
+            self.ready = pool is not None and pool.submit(_ready).result()
+            return self.ready
         except Exception as exc:
             self._give_up(f"{type(exc).__name__}: {exc}")
             return False
@@ -110,7 +112,7 @@ class LoadProcess:
     def _close_pool(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
-        self._pool, self._key, self._held = None, None, None
+        self._pool, self._key, self._held, self.ready = None, None, None, False
 
     def close(self) -> None:
         """End the child (the app is closing)."""

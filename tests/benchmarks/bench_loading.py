@@ -106,7 +106,8 @@ def main() -> None:
     w = MainWindow(settings=QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
     w.resize(1400, 900)
     w.show()
-    pump(app, 120, until=lambda: w.session.bundle is not None)
+    # the model loaded and the loading process started (as at start-up, before the user drops files)
+    pump(app, 120, until=lambda: w.session.bundle is not None and w.loader.process.ready)
     shared = need_shared()
     files = nist_files(tmp / "spectra", args.files) if shared else synthetic_files(tmp / "spectra", args.files)
     kind = "NIST gas-phase JCAMP" if shared else "synthetic JCAMP"
