@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from core.artifacts.processing import Processing
@@ -70,7 +71,7 @@ class LoadProcess:
         if pool is not None:
             try:
                 return pool.submit(_classify, items, processing).result()
-            except Exception as exc:  # BrokenProcessPool, a result that cannot be sent back, ...
+            except BrokenProcessPool as exc:  # the child died; an error of the work itself is raised as in a thread
                 if pool is self._pool:
                     self._give_up(f"{type(exc).__name__}: {exc}")
         return classify_items(items, bundle, processing)
