@@ -12,6 +12,7 @@ once. When the child cannot start or dies, the work runs in the calling thread i
 from __future__ import annotations
 
 import multiprocessing as mp
+import pickle
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -26,8 +27,6 @@ _model = None  # the child's model
 def _start(source: str | bytes) -> None:
     """The child's set-up: one torch thread (a chunk is small work) and the model."""
     global _model
-    import pickle
-
     import torch
 
     from core.nn.bundle import load_bundle
@@ -97,8 +96,6 @@ class LoadProcess:
                 if key[0] == "folder":
                     source = key[1]
                 else:
-                    import pickle
-
                     source = pickle.dumps(bundle)
                 self._pool = ProcessPoolExecutor(1, mp_context=mp.get_context("spawn"), initializer=_start,
                                                  initargs=(source,))
@@ -116,7 +113,7 @@ class LoadProcess:
         self._pool, self._key, self._held, self.ready = None, None, None, False
 
     def close(self) -> None:
-        """End the child (the app is closing)."""
+        """End the child now (at the app's exit the executor ends it by itself)."""
         with self._lock:
             self._close_pool()
 
