@@ -171,7 +171,7 @@ class EnsembleTrainer:
     """Trains one member per seed in stacked networks (`StackedIRCNN`), one group of members
     per thread (`core.nn.member_groups`; a group runs a whole epoch in its thread, and the groups
     meet only for validation): member i is initialised as `IRCNN` after
-    `torch.manual_seed(seeds[i])` and draws its data order and augmentation from its own
+    `torch.manual_seed(seeds[i])` (or, fine-tuning, from `init_models[i]`) and draws its data order and augmentation from its own
     generator seeded with seeds[i]; the loss is the sum of the members' losses, so each
     member's gradients are its own. A member whose validation loss has not improved for
     `patience` epochs stops: it leaves its group, the others go on (regrouped with their Adam
@@ -181,9 +181,12 @@ class EnsembleTrainer:
 
     def __init__(self, dataset: Dataset, seeds: list[int], config: TrainConfig | None = None,
                  model_config: ModelConfig | None = None,
-                 callback: Callable[[TrainEvent], None] | None = None):
+                 callback: Callable[[TrainEvent], None] | None = None,
+                 init_models: list[IRCNN] | None = None):
         if not seeds:
             raise ValueError("no seeds to train")
+        if init_models is not None and len(init_models) != len(seeds):
+            raise ValueError(f"{len(init_models)} starting models for {len(seeds)} seeds")
         self.dataset = dataset
         self.seeds = list(seeds)
         self.config = config or TrainConfig()
@@ -194,6 +197,7 @@ class EnsembleTrainer:
             n_groups=len(dataset.group_names) + (len(FINE_NAMES) if self.config.aux_targets else 0),
             in_channels=1 if spectra.ndim == 2 else int(spectra.shape[1]))
         self.callback = callback
+        self.init_models = init_models
         self._stop = threading.Event()
 
     def stop(self) -> None:
@@ -224,9 +228,11 @@ class EnsembleTrainer:
         shifted = ShiftedRows(xt, cfg.max_shift, bank) if cfg.augment else None
         members = [_Member(s, torch.Generator().manual_seed(s)) for s in self.seeds]
         inits = []
-        for s in self.seeds:
+        for i, s in enumerate(self.seeds):
             torch.manual_seed(s)
             inits.append(IRCNN(self.model_config))
+            if self.init_models is not None:  # fine-tuning: start from the given member's weights
+                inits[-1].load_state_dict(self.init_models[i].state_dict())
         groups = initial_groups(inits, group_count(cfg.threads, len(members)), cfg.learning_rate)
         n_batches = (len(xt) + cfg.batch_size - 1) // cfg.batch_size
         t0 = time.perf_counter()

@@ -43,6 +43,11 @@ LEVERS: dict[str, dict] = {
     "deeper8": _FIVE | {"dilation": (1, 1, 2, 4, 8)},
     "deeper6": {"channels": (16, 16, 32, 32, 32, 32), "pool_after": (False, True, False, True, False, False),
                 "dilation": (1, 1, 2, 4, 4, 4)},
+    # deeper with the windows kept narrow (the explanations need them): a 5th block at dilation 1
+    # after the last pool (76-point windows), or three blocks at dilation 2 before it (60, as shipped)
+    "deeper76": _FIVE | {"dilation": (1, 1, 2, 4, 1)},
+    "deeper60": {"channels": (16, 16, 32, 32, 32), "pool_after": (False, True, False, False, True),
+                 "dilation": (1, 1, 2, 2, 2)},
 }
 
 
