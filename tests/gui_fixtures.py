@@ -50,3 +50,11 @@ def _drop(window, paths):
     event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                        Qt.KeyboardModifier.NoModifier)
     window.dropEvent(event)
+
+
+def loaded(window, status: str | None = None) -> bool:
+    """The window's load has finished: entries are there and each has its prediction (and,
+    with `status`, that status). Rows appear a turn after add_paths, so an empty list is not done."""
+    entries = window.session.entries
+    return (not window.loader.classifying and bool(entries)
+            and all(e.prediction is not None and (status is None or e.status == status) for e in entries))

@@ -25,6 +25,12 @@ from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 
+def loaded(w) -> bool:
+    """The window's load has finished and every entry has its prediction (rows come a turn later)."""
+    entries = w.session.entries
+    return not w.loader.classifying and bool(entries) and all(e.prediction is not None for e in entries)
+
+
 def pump(app, seconds: float = 0.3) -> None:
     end = time.perf_counter() + seconds
     while time.perf_counter() < end:
@@ -46,7 +52,7 @@ def classified_nitrile(app, w) -> None:
     from core.data.groups import group_index
 
     w.loader.open_samples()
-    wait(app, lambda: w.session.entries and all(e.prediction is not None for e in w.session.entries))
+    wait(app, lambda: loaded(w))
     names = [e.path for e in w.session.entries]
     w.files.setCurrentRow(next(i for i, p in enumerate(names) if p.endswith("75-05-8.jdx")))
     sel = w.session.selection
@@ -93,7 +99,7 @@ def lab_artifacts(app, w, tmp: Path, out: Path) -> None:
         files.append(mull)
     w.session.clear()
     w.loader.add_paths([str(f) for f in files])
-    done = lambda: w.session.entries and all(e.prediction is not None for e in w.session.entries)  # noqa: E731
+    done = lambda: loaded(w)  # noqa: E731
     wait(app, done)
     w.files.setCurrentRow(0)
     pump(app)
@@ -260,7 +266,7 @@ def main(out: Path) -> None:
     (bad / "narrow.csv").write_text("\n".join(f"{x},{0.1 + (x % 40) / 100}" for x in range(1000, 1200, 4)))
     w.session.clear()
     w.loader.add_paths([str(bad)])
-    wait(app, lambda: all(e.prediction is not None for e in w.session.entries))
+    wait(app, lambda: loaded(w))
     w.files.setCurrentRow(0)
     pump(app)
     w.grab().save(str(out / "4_errors.png"))

@@ -237,7 +237,7 @@ def test_build_library_from_folder_via_the_menu_then_search(qtbot, window, spect
     assert window.side_tabs.currentWidget() is window.similar
 
     window.loader.add_paths([str(spectra_folder / "ref4.jdx")])
-    qtbot.waitUntil(lambda: window.session.entries and window.session.entries[0].status == "ok", timeout=30000)
+    qtbot.waitUntil(lambda: bool(window.session.entries) and window.session.entries[0].status == "ok", timeout=30000)
     window.files.setCurrentRow(0)
     qtbot.waitUntil(lambda: window.similar.match is not None, timeout=20000)
     assert window.similar.match.ok and window.similar.match.hits[0].file == "ref4.jdx"

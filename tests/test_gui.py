@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, QSettings, QTimer
 
-from gui_fixtures import _drop, _spectrum_files, model_dir, window  # noqa: F401 (fixtures)
+from gui_fixtures import _drop, _spectrum_files, model_dir, window, loaded  # noqa: F401 (fixtures)
 
 
 def test_drop_classify_list_errors_and_linked_selection(qtbot, window, tmp_path):
     good, broken, narrow = _spectrum_files(tmp_path)
     _drop(window, good + [broken, narrow])
     s = window.session
-    qtbot.waitUntil(lambda: all(e.prediction is not None for e in s.entries), timeout=20000)
+    qtbot.waitUntil(lambda: loaded(window), timeout=20000)
     assert window.files.count() == 5
     assert [e.status for e in s.entries] == ["ok", "ok", "ok", "error", "error"]
     assert "broken.jdx" in window.files.item(3).text() and "no ##END=" in window.files.item(3).text()
@@ -61,7 +61,7 @@ def test_export_predictions(window, qtbot, tmp_path):
 
     good, broken, _ = _spectrum_files(tmp_path)
     window.loader.add_paths([str(good[0]), str(broken)])
-    qtbot.waitUntil(lambda: all(e.prediction is not None for e in window.session.entries), timeout=20000)
+    qtbot.waitUntil(lambda: loaded(window), timeout=20000)
     out = tmp_path / "p.json"
     assert window.exports.predictions(str(out))
     rows = json.loads(out.read_text())["predictions"]
@@ -162,7 +162,7 @@ def test_bad_model_file_shows_in_the_status_bar(qtbot, tmp_path):
 def test_clear_resets_the_selection_and_views(qtbot, window, tmp_path):
     good, _, _ = _spectrum_files(tmp_path)
     window.loader.add_paths([str(p) for p in good])
-    qtbot.waitUntil(lambda: all(e.prediction is not None for e in window.session.entries), timeout=20000)
+    qtbot.waitUntil(lambda: loaded(window), timeout=20000)
     window.files.selectAll()
     assert len(window.session.selection.overlay) == 3
     window.confirm = lambda title, text: False
@@ -172,7 +172,8 @@ def test_clear_resets_the_selection_and_views(qtbot, window, tmp_path):
     window.loader.confirm_clear()
     assert window.files.count() == 0 and window.session.selection.overlay == ()
     window.loader.add_paths([str(good[0])])
-    qtbot.waitUntil(lambda: window.session.entries[0].prediction is not None, timeout=20000)
+    qtbot.waitUntil(lambda: bool(window.session.entries) and window.session.entries[0].prediction is not None,
+                    timeout=20000)
     assert window.session.selection.entry == 0
 
 
@@ -185,7 +186,7 @@ def test_clearing_while_classifying_drops_the_stale_results(qtbot, window, tmp_p
     window.loader.confirm_clear()
     window.loader.add_paths([str(good[1])])
     s = window.session
-    qtbot.waitUntil(lambda: s.entries and s.entries[0].prediction is not None and not window.loader.classifying,
+    qtbot.waitUntil(lambda: bool(s.entries) and s.entries[0].prediction is not None and not window.loader.classifying,
                     timeout=20000)
     # the first job's results belonged to the cleared list: none of them landed on the new entry
     assert len(s.entries) == 1 and s.entries[0].prediction.source == str(good[1])

@@ -6,13 +6,13 @@ import json
 
 import pytest
 
-from gui_fixtures import model_dir, window  # noqa: F401  (fixtures)
+from gui_fixtures import model_dir, window, loaded  # noqa: F401  (fixtures)
 from irgroups_gui._qt.results_table import UNDETERMINED
 from test_artifacts import water_laden_file
 
 
 def _classified(qtbot, w):
-    qtbot.waitUntil(lambda: w.session.entries and all(e.prediction is not None for e in w.session.entries)
+    qtbot.waitUntil(lambda: loaded(w)
                     and not w.loader.classifying, timeout=30000)
 
 

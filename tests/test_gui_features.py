@@ -15,7 +15,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from conftest import jcamp
-from gui_fixtures import _spectrum_files, model_dir, window  # noqa: F401 (fixtures)
+from gui_fixtures import _spectrum_files, model_dir, window, loaded  # noqa: F401 (fixtures)
 from irgroups_gui._qt.results_table import FIXED, PHASE, PHASE_ROLE
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -28,7 +28,7 @@ def _classified(qtbot, window, tmp_path, extra=()):
     y = (1000 * np.exp(-0.5 * ((wn - 2240) / 15) ** 2) + 10).astype(int)
     partial.write_text(jcamp("\n".join(f"{x} {v}" for x, v in zip(wn, y)), wn.size, 1300, 4000))
     window.loader.add_paths([str(p) for p in (*good, partial, broken, *extra)])
-    qtbot.waitUntil(lambda: all(e.prediction is not None for e in window.session.entries), timeout=30000)
+    qtbot.waitUntil(lambda: loaded(window), timeout=30000)
     qtbot.waitUntil(lambda: not window.loader.classifying, timeout=10000)
     return good
 
@@ -231,7 +231,7 @@ def test_results_table_rows_filter_sort_copy_delete(qtbot, window, tmp_path):
     table.view.selectRow(0)
     first = table.selected_rows()[0]
     assert s.selection.entry == first and window.files.currentRow() == first  # the list follows the table
-    window.files.setCurrentRow(2)
+    window.files.step(2)  # two files down, as the next-file key does twice
     assert table.selected_rows() == [2]  # and the table follows the list
     table.view.selectRow(0)
     text = table.copy_text()
@@ -362,7 +362,7 @@ def test_session_save_and_reopen(qtbot, window, tmp_path, model_dir):
     window.session.clear()
     window.view_bar.micro_box.setChecked(False)
     assert window.sessions.open(str(path))
-    qtbot.waitUntil(lambda: window.session.entries and all(e.prediction is not None for e in window.session.entries)
+    qtbot.waitUntil(lambda: loaded(window)
                     and window.session.entries[0].prediction.phase == "kbr", timeout=30000)
     qtbot.waitUntil(lambda: not window.loader.classifying, timeout=10000)  # the selection is restored when the load ends
     assert len(window.session.entries) == 5 and window.view_bar.micro_box.isChecked()
@@ -421,7 +421,7 @@ def test_report_opens_with_figure_probabilities_evidence_and_model(qtbot, window
     from core.explain.evidence import Explainer
 
     window.session.set_model(b, Explainer(b), window.session.patterns)
-    qtbot.waitUntil(lambda: all(e.prediction is not None for e in window.session.entries), timeout=30000)
+    qtbot.waitUntil(lambda: loaded(window), timeout=30000)
     window.files.setCurrentRow(0)
     out = tmp_path / "r.html"
     assert window.exports.report(str(out))

@@ -10,12 +10,12 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from conftest import jcamp
-from gui_fixtures import _spectrum_files, model_dir, window  # noqa: F401 (fixtures)
+from gui_fixtures import _spectrum_files, model_dir, window, loaded  # noqa: F401 (fixtures)
 
 
 def _classified(qtbot, window, paths):
     window.loader.add_paths([str(p) for p in paths])
-    qtbot.waitUntil(lambda: all(e.prediction is not None for e in window.session.entries), timeout=20000)
+    qtbot.waitUntil(lambda: loaded(window), timeout=20000)
 
 
 def _settle(qtbot, window, width=1280, height=720):

@@ -56,12 +56,15 @@ def test_gui_steps_are_short_while_many_files_load(qtbot, window, tmp_path):
     """Each step the loader runs on the GUI thread adds or updates a few rows, never all of them."""
     from irgroups_gui._qt.loader import SLICE
 
-    window.loader.add_paths(_good_files(tmp_path / "many", 80))
     sizes = []
     session = window.session
     session.entries_added.connect(lambda first, n: sizes.append(n))
+    window.loader.add_paths(_good_files(tmp_path / "many", 80))
+    assert not session.entries  # the drop's own turn adds no rows: they come in the steps after it
     _idle(qtbot, window)
     assert len(session.entries) == 80 and sizes and max(sizes) <= SLICE
+    # into the empty list the first row came alone: selecting it redraws every view
+    assert sizes[0] == 1 and sum(sizes) == 80
 
 
 def test_512_subfile_spc_is_one_entry_and_its_spectrum_can_be_chosen(qtbot, window):

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from core.data.correlation import PEAK_CSV_COLUMNS
 from core.spectra.peaks import pick_peaks, strongest
-from gui_fixtures import _spectrum_files, model_dir, window  # noqa: F401 (fixtures)
+from gui_fixtures import _spectrum_files, model_dir, window, loaded  # noqa: F401 (fixtures)
 from irgroups_gui._qt.peak_labels import MAX_PEAK_LABELS, PeakLabels
 
 
@@ -68,7 +68,7 @@ def _wait_for_peaks(qtbot, window):
 def test_peak_table_follows_the_selection_marks_peaks_and_exports(qtbot, window, tmp_path):
     good, _, _ = _spectrum_files(tmp_path)  # single bands at 2240, 1715, 3650 cm-1
     window.loader.add_paths([str(p) for p in good])
-    qtbot.waitUntil(lambda: all(e.status == "ok" for e in window.session.entries), timeout=30000)
+    qtbot.waitUntil(lambda: loaded(window, "ok"), timeout=30000)
     window.side_tabs.setCurrentWidget(window.peak_table)
     table = window.peak_table.table
     window.session.selection.update(entry=0)
@@ -104,7 +104,7 @@ def test_peak_table_follows_the_selection_marks_peaks_and_exports(qtbot, window,
 def test_peak_labels_in_the_window_and_their_shortcut(qtbot, window, tmp_path):
     good, _, _ = _spectrum_files(tmp_path)
     window.loader.add_paths([str(good[0])])
-    qtbot.waitUntil(lambda: window.session.entries[0].status == "ok", timeout=30000)
+    qtbot.waitUntil(lambda: bool(window.session.entries) and window.session.entries[0].status == "ok", timeout=30000)
     window.session.selection.update(entry=0)
     action = next(a for a in window.actions_list if a.text() == "Peak labels")
     assert action.shortcut() == QKeySequence("Ctrl+K")

@@ -6,13 +6,13 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QPointF, Qt
 from PySide6.QtGui import QHelpEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QToolTip
 
-from gui_fixtures import _spectrum_files, model_dir, window  # noqa: F401 (fixtures)
+from gui_fixtures import _spectrum_files, model_dir, window, loaded  # noqa: F401 (fixtures)
 
 
 def _loaded(qtbot, window, tmp_path):
     good, broken, narrow = _spectrum_files(tmp_path)
     window.loader.add_paths([str(p) for p in (*good, broken, narrow)])
-    qtbot.waitUntil(lambda: all(e.prediction is not None for e in window.session.entries), timeout=30000)
+    qtbot.waitUntil(lambda: loaded(window), timeout=30000)
     qtbot.waitUntil(lambda: not window.loader.classifying, timeout=10000)
     return good
 
@@ -105,10 +105,10 @@ def test_undoing_a_processing_toggle_restores_the_previous_corrections(qtbot, wi
     before, was_on = s.processing, toggle.isChecked()
     toggle.trigger()
     assert s.processing != before and toggle.isChecked() != was_on
-    qtbot.waitUntil(lambda: all(e.prediction is not None for e in s.entries), timeout=30000)
+    qtbot.waitUntil(lambda: loaded(window), timeout=30000)
     _action(window, "Ctrl+Z").trigger()
     assert s.processing == before and toggle.isChecked() == was_on
-    qtbot.waitUntil(lambda: all(e.prediction is not None for e in s.entries), timeout=30000)
+    qtbot.waitUntil(lambda: loaded(window), timeout=30000)
     assert s.entries[0].prediction.ok
     assert not window.undo.stack.canUndo() and window.undo.stack.canRedo()
 

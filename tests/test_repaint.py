@@ -1,5 +1,11 @@
 """Painting cost of the linked views: one view painted per event-loop turn after a click, the
 results table's items following their entries, and the spectrum and maps aligned."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QWidget
 
@@ -79,7 +85,7 @@ def test_results_table_shows_a_new_prediction_of_a_row(window, qtbot, tmp_path):
     good, _, _ = _spectrum_files(tmp_path)
     window.loader.add_paths([str(good[0])])
     s = window.session
-    qtbot.waitUntil(lambda: s.entries and s.entries[0].prediction is not None, timeout=20000)
+    qtbot.waitUntil(lambda: bool(s.entries) and s.entries[0].prediction is not None, timeout=20000)
     model = window.results.model
     col = len(FIXED) + 6  # probability column of nitriles
     before = model.data(model.index(0, col), Qt.ItemDataRole.DisplayRole)
@@ -100,7 +106,8 @@ def test_spectrum_and_maps_share_the_wavenumber_axis_to_the_pixel(window, qtbot,
 
     good, _, _ = _spectrum_files(tmp_path)
     window.loader.add_paths([str(good[0])])
-    qtbot.waitUntil(lambda: window.session.entries[0].prediction is not None, timeout=20000)
+    qtbot.waitUntil(lambda: bool(window.session.entries) and window.session.entries[0].prediction is not None,
+                    timeout=20000)
     window.resize(1300, 850)
     qtbot.wait(100)
     plots = window.plots
@@ -119,21 +126,23 @@ def test_spectrum_and_maps_share_the_wavenumber_axis_to_the_pixel(window, qtbot,
             assert max(xs) - min(xs) <= 1, (wn, xs)
 
 
+class _LayoutRequests(QObject):
+    """Counts the layout requests of the widgets it filters (a new geometry asked for)."""
+
+    count = 0
+
+    def eventFilter(self, obj, event):  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.LayoutRequest:
+            _LayoutRequests.count += 1
+        return False
+
+
 def test_line_label_changes_text_without_relaying_out_the_window(qtbot):
     """A QLabel's new text asks every layout up to the window for a new geometry (the window then
     repaints its tab widgets and scroll bars); a LineLabel only repaints itself, and draws the text."""
-    from PySide6.QtCore import QEvent as E
     from PySide6.QtWidgets import QLabel, QVBoxLayout
 
     from irgroups_gui._qt.line_label import LineLabel
-
-    class _Requests(QObject):
-        count = 0
-
-        def eventFilter(self, obj, event):  # noqa: N802 (Qt API)
-            if event.type() == E.Type.LayoutRequest:
-                _Requests.count += 1
-            return False
 
     parent = QWidget()
     box = QVBoxLayout(parent)
@@ -143,23 +152,67 @@ def test_line_label_changes_text_without_relaying_out_the_window(qtbot):
     parent.resize(300, 80)
     parent.show()
     qtbot.waitExposed(parent)
-    requests = _Requests()
+    requests = _LayoutRequests()
     parent.installEventFilter(requests)
     qtbot.wait(20)
-    _Requests.count = 0
+    _LayoutRequests.count = 0
     label.setText("a much longer text than before, " * 2)
     qtbot.wait(20)
-    assert _Requests.count >= 1  # the check can see a layout request
-    _Requests.count = 0
+    assert _LayoutRequests.count >= 1  # the check can see a layout request
+    _LayoutRequests.count = 0
     line.setText("calibrated logit +2.59 = Σ evidence +5.12 + bias -2.53")
     qtbot.wait(20)
-    assert _Requests.count == 0 and line.text().startswith("calibrated logit")
+    assert _LayoutRequests.count == 0 and line.text().startswith("calibrated logit")
     image = line.grab().toImage()
     dark = sum(image.pixelColor(x, y).lightness() < 128 for x in range(image.width()) for y in range(image.height()))
     assert dark > 20  # the text is drawn
     # too long for its lines: wrapped and elided, still within the widget's fixed height
     height = line.height()
-    _Requests.count = 0
+    _LayoutRequests.count = 0
     line.setText("word " * 200)
     qtbot.wait(20)
-    assert line.height() == height and _Requests.count == 0
+    assert line.height() == height and _LayoutRequests.count == 0
+
+
+_POOLED = """
+import os, sys
+{imp}
+from PySide6.QtGui import QGuiApplication, QImage
+app = QGuiApplication([])
+img = QImage(2000, 2000, QImage.Format.Format_ARGB32)
+img.fill(0x80FF0000)
+img.convertToFormat(QImage.Format.Format_RGB888)
+img.scaled(1000, 1000, mode=__import__('PySide6.QtCore', fromlist=['Qt']).Qt.TransformationMode.SmoothTransformation)
+names = [open(f"/proc/self/task/{{t}}/comm").read().strip() for t in os.listdir("/proc/self/task")]
+print(sum(n.startswith("Thread (pooled)") for n in names))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads through /proc (Linux)")
+@pytest.mark.parametrize("imp, pooled", [("import irgroups_gui", False), ("", True)])
+def test_the_app_converts_images_without_qts_thread_pool(imp, pooled):
+    """Importing the app turns off Qt's image thread pool (QT_NO_GUI_THREADPOOL): a big image
+    conversion then starts no pooled threads, which on a busy machine made the GUI thread wait
+    for a core. Without the app's import (the control) the same conversion does start them."""
+    env = {k: v for k, v in os.environ.items() if k != "QT_NO_GUI_THREADPOOL"} | {"QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", _POOLED.format(imp=imp)], env=env, capture_output=True, text=True,
+                         timeout=120, cwd=Path(__file__).resolve().parents[1])
+    assert out.returncode == 0, out.stderr[-1000:]
+    assert (int(out.stdout.split()[-1]) > 0) is pooled
+
+
+def test_the_results_count_grows_without_relaying_out_the_window(qtbot, window):
+    """The "N of M spectra" count changes with every row a load adds; as a plain QLabel each new
+    width laid out the dock and the window and repainted all of it (37-40 times per 200 files)."""
+    qtbot.waitExposed(window)
+    requests = _LayoutRequests()
+    for w in (window, window.results, window.results.parentWidget()):
+        w.installEventFilter(requests)
+    qtbot.wait(50)
+    _LayoutRequests.count = 0
+    for n in (9, 10, 100, 1000, 10000):
+        window.results.count.setText(f"{n} of {n} spectra")
+        qtbot.wait(5)
+    assert _LayoutRequests.count == 0
+    count = window.results.count
+    assert count.width() >= count.fontMetrics().horizontalAdvance("10000 of 10000 spectra")

@@ -93,8 +93,9 @@ class FileList(QListWidget):
 
     def step(self, delta: int) -> None:
         """Select the next (+1) or previous (-1) file."""
-        if self.count():
-            self.setCurrentRow(max(0, min(self.count() - 1, max(self.currentRow(), 0) + delta)))
+        if self.count():  # only that file: the selection is replaced, not extended
+            self.setCurrentRow(max(0, min(self.count() - 1, max(self.currentRow(), 0) + delta)),
+                               QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt API)
         """Escape keeps only the current file selected (drops the overlays); Delete removes the

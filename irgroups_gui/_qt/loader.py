@@ -25,7 +25,7 @@ from irgroups_gui.load_process import shared_process
 from irgroups_gui.load_report import LoadReport
 
 CHUNK = 32  # files read and classified per worker run; Cancel takes effect between runs
-SLICE = 8  # rows added or updated per GUI-thread step (~0.5 ms a row)
+SLICE = 4  # rows added or updated per GUI-thread step (~0.6 ms a row)
 PROGRESS_EVERY = 0.1  # s between progress-bar updates within a chunk (each one repaints the window at once)
 MAX_RECENT = 10
 
@@ -72,8 +72,7 @@ class Loader:
         self._waiting += new
         self._cancelled = False
         self.window.status(f"Adding {len(new)} files…", 4000)
-        self._begin()
-        self.steps.run()  # the first rows appear at once
+        self._begin()  # the first rows appear in the next turn: the drop's own turn stays short
 
     def warm(self) -> None:
         """Start the child process with the session's model (a new model), off the GUI thread."""
@@ -151,8 +150,12 @@ class Loader:
         items = [Item(e.path, e.subfile, self.phase_choice.get(e.path, "auto")) for e in pending[:CHUNK]]
         new, self._waiting = self._waiting[:CHUNK - len(items)], self._waiting[CHUNK - len(items):]
         items += [Item(p, 0, self.phase_choice.get(p, "auto")) for p in new]
-        for k in range(0, len(new), SLICE):
-            self.steps.put(partial(self._add, new[k:k + SLICE], self._epoch))
+        # into an empty list the first row comes alone: selecting it redraws every view
+        cuts = [0, 1] if new and not session.entries else [0]
+        cuts += list(range(cuts[-1] + SLICE, len(new), SLICE))
+        for a, b in zip(cuts, cuts[1:] + [len(new)]):
+            if a < b:
+                self.steps.put(partial(self._add, new[a:b], self._epoch))
         self._chunk = [i.path for i in items]
         self._run += 1
         run, generation = self._run, session.generation
@@ -296,8 +299,10 @@ class Loader:
         self.window.status(f"Removed {len(indices)} files from the list (Ctrl+Z puts them back).", 5000)
 
     def confirm_clear(self) -> None:
-        n = len(self.session.entries)
-        if n and self.window.confirm("Clear list", f"Remove all {n} spectra from the list?"):
+        """Clear the list after asking; a load in progress stops (its rows may not be shown yet)."""
+        n, loading = len(self.session.entries), self.classifying
+        text = f"Remove all {n} spectra from the list" + (" and stop adding files?" if loading else "?")
+        if (n or loading) and self.window.confirm("Clear list", text):
             self.session.clear()
             self.phase_choice.clear()
 

@@ -261,6 +261,10 @@ class ResultsTable(QWidget):
         self.search.setPlaceholderText("name contains…")
         self.search.textChanged.connect(lambda t: self.proxy.set_filter(text=t))
         self.count = QLabel("")
+        # a fixed size: a count growing during a load would otherwise lay out (and repaint) the window
+        self.count.setFixedSize(self.count.fontMetrics().horizontalAdvance("00000 of 00000 spectra") + 8,
+                                self.count.sizeHint().height())
+        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         bar = QHBoxLayout()
         for w in (QLabel("show"), self.filter, self.search):
             bar.addWidget(w)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
 
-BUDGET_MS = 8.0
+BUDGET_MS = 5.0
 
 
 class StepQueue:
