@@ -171,8 +171,8 @@ class EnsembleTrainer:
     """Trains one member per seed in stacked networks (`StackedIRCNN`), one group of members
     per thread (`core.nn.member_groups`; a group runs a whole epoch in its thread, and the groups
     meet only for validation): member i is initialised as `IRCNN` after
-    `torch.manual_seed(seeds[i])` (or, fine-tuning, from `init_models[i]`) and draws its data order and augmentation from its own
-    generator seeded with seeds[i]; the loss is the sum of the members' losses, so each
+    `torch.manual_seed(seeds[i])` (or, fine-tuning, from `init_models[i]`) and draws its data
+    order and augmentation from its own generator seeded with seeds[i]; the loss is the sum of the members' losses, so each
     member's gradients are its own. A member whose validation loss has not improved for
     `patience` epochs stops: it leaves its group, the others go on (regrouped with their Adam
     state). With one seed this is the single-model training step for step.

@@ -151,11 +151,9 @@ class Loader:
         new, self._waiting = self._waiting[:CHUNK - len(items)], self._waiting[CHUNK - len(items):]
         items += [Item(p, 0, self.phase_choice.get(p, "auto")) for p in new]
         # into an empty list the first row comes alone: selecting it redraws every view
-        cuts = [0, 1] if new and not session.entries else [0]
-        cuts += list(range(cuts[-1] + SLICE, len(new), SLICE))
-        for a, b in zip(cuts, cuts[1:] + [len(new)]):
-            if a < b:
-                self.steps.put(partial(self._add, new[a:b], self._epoch))
+        for part in ([new[:1], new[1:]] if new and not session.entries else [new]):
+            for k in range(0, len(part), SLICE):
+                self.steps.put(partial(self._add, part[k:k + SLICE], self._epoch))
         self._chunk = [i.path for i in items]
         self._run += 1
         run, generation = self._run, session.generation
@@ -301,7 +299,7 @@ class Loader:
     def confirm_clear(self) -> None:
         """Clear the list after asking; a load in progress stops (its rows may not be shown yet)."""
         n, loading = len(self.session.entries), self.classifying
-        text = f"Remove all {n} spectra from the list" + (" and stop adding files?" if loading else "?")
+        text = "Stop adding files and clear the list?" if loading else f"Remove all {n} spectra from the list?"
         if (n or loading) and self.window.confirm("Clear list", text):
             self.session.clear()
             self.phase_choice.clear()
