@@ -216,3 +216,19 @@ def test_the_results_count_grows_without_relaying_out_the_window(qtbot, window):
     assert _LayoutRequests.count == 0
     count = window.results.count
     assert count.width() >= count.fontMetrics().horizontalAdvance("10000 of 10000 spectra")
+
+
+def test_redrawing_the_same_spectrum_keeps_the_y_axis_drawing(qtbot, window, tmp_path):
+    """The y axis is drawn again only when its label or range changes: setting the same label
+    each redraw laid the axis out and drew its ticks again on every result that arrived."""
+    from gui_fixtures import _spectrum_files, loaded
+
+    good, _, _ = _spectrum_files(tmp_path)
+    window.loader.add_paths([str(good[0])])
+    qtbot.waitUntil(lambda: loaded(window), timeout=20000)
+    axis = window.spectrum.plot.getAxis("left")
+    window.spectrum.plot.scene().views()[0].grab()  # paint: the axis caches its drawing
+    picture = axis.picture
+    assert picture is not None
+    window.spectrum.redraw()
+    assert axis.picture is picture and axis.labelText

@@ -129,7 +129,9 @@ class SpectrumView:
         y_unit = self.current_y_unit()
         own_units = self.form == "original"
         self._main_absorbance_max = 1.0
-        self.plot.setLabel("left", units.Y_LABELS[y_unit] if own_units else Y_LABEL_NORMALISED)
+        label = units.Y_LABELS[y_unit] if own_units else Y_LABEL_NORMALISED
+        if self.plot.getAxis("left").labelText != label:  # setLabel lays the axis out and draws it again
+            self.plot.setLabel("left", label)
         legend, drawn, main = [], [], None  # main: the index in drawn of the current spectrum's curve
         for k, i in enumerate(shown):
             entry = self.session.entries[i]
