@@ -174,3 +174,23 @@ def test_the_shown_entrys_result_is_applied_in_a_step_of_its_own(qtbot, window, 
     parts = window.loader._slices(loaded)
     assert [d.path for d in parts[1]] == [files[1]]
     assert [d.path for p in parts for d in p] == [d.path for d in loaded] and max(map(len, parts)) == SLICE
+
+
+def test_steps_wait_out_busy_turns_but_not_forever(qtbot):
+    """A step's turn that comes late (the loop was busy: a repaint, say) yields to the loop
+    instead of adding its work to that turn, up to MAX_SKIPS turns in a row; then it runs anyway."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    from irgroups_gui._qt.step_queue import MAX_SKIPS, StepQueue
+
+    steps, ran = StepQueue(budget_ms=5), []
+    steps.put(lambda: ran.append(True))
+    for _ in range(MAX_SKIPS):
+        time.sleep(0.03)  # the loop is busy elsewhere for longer than the budget
+        QApplication.processEvents()
+        assert not ran and len(steps) == 1
+    time.sleep(0.03)
+    QApplication.processEvents()
+    assert ran and len(steps) == 0

@@ -2,7 +2,9 @@
 each turn of the event loop runs queued steps until BUDGET_MS has passed, then hands the loop
 back (timers, input, painting) and goes on in the next turn. A turn that finds the loop was busy
 elsewhere since the last one (painting what the steps changed, say) runs nothing and waits for the
-next: the steps and that work then hold the window in two turns, not one."""
+next, up to MAX_SKIPS turns in a row: the steps and that work then hold the window in separate
+turns, not one. (A single skip was not enough: a repaint often came between the skip and the
+next turn, and the steps then ran straight after it, before the window's other timers.)"""
 from __future__ import annotations
 
 import time
@@ -12,6 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QTimer
 
 BUDGET_MS = 5.0
+MAX_SKIPS = 3  # busy turns a step waits at most, so a loop that is never idle still runs it
 
 
 class StepQueue:
@@ -25,7 +28,7 @@ class StepQueue:
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._turn)
         self._armed = 0.0  # when the timer was last started
-        self._skipped = False  # the last turn ran nothing (the loop had been busy)
+        self._skips = 0  # turns in a row that ran nothing (the loop had been busy)
 
     def put(self, step: Callable[[], None]) -> None:
         """Queue a step; it runs in a later turn of the event loop (or in `run` called now)."""
@@ -38,12 +41,13 @@ class StepQueue:
             self._timer.start()
 
     def _turn(self) -> None:
-        """The timer's turn: skip it (once) when the loop took longer than the budget to get here."""
-        if not self._skipped and time.perf_counter() - self._armed > self.budget:
-            self._skipped = True
+        """The timer's turn: skip it (at most MAX_SKIPS times in a row) when the loop took longer
+        than the budget to get here."""
+        if self._skips < MAX_SKIPS and time.perf_counter() - self._armed > self.budget:
+            self._skips += 1
             self._arm()
             return
-        self._skipped = False
+        self._skips = 0
         self.run()
 
     def run(self) -> None:
