@@ -17,10 +17,12 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 class LineLabel(QWidget):
     """Plain text in a fixed number of lines, wrapped at words, elided when it does not fit."""
 
-    def __init__(self, text: str = "", parent: QWidget | None = None, lines: int = 1) -> None:
+    def __init__(self, text: str = "", parent: QWidget | None = None, lines: int = 1,
+                 align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> None:
         super().__init__(parent)
         self._text = text
         self._lines = lines
+        self._align = align  # horizontal alignment of the text
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def text(self) -> str:
@@ -53,5 +55,5 @@ class LineLabel(QWidget):
             while text and fm.boundingRect(rect, wrap, text + "…").height() > rect.height():
                 text = text[:-1]
             text = text.rstrip() + "…"
-        painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft | wrap, text)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | self._align | wrap, text)
         painter.end()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel
 from core.data.groups import GROUP_NAMES
 from core.spectra.phase import PHASES
 from irgroups_gui._qt import theme
+from irgroups_gui._qt.line_label import LineLabel
 from irgroups_gui.export import cautions, file_name
 from irgroups_gui.session import Session
 
@@ -260,11 +261,9 @@ class ResultsTable(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("name contains…")
         self.search.textChanged.connect(lambda t: self.proxy.set_filter(text=t))
-        self.count = QLabel("")
-        # a fixed size: a count growing during a load would otherwise lay out (and repaint) the window
-        self.count.setFixedSize(self.count.fontMetrics().horizontalAdvance("00000 of 00000 spectra") + 8,
-                                self.count.sizeHint().height())
-        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # a LineLabel: as a QLabel, the count growing with every row of a load laid out (and
+        # repainted) the whole window
+        self.count = LineLabel("", align=Qt.AlignmentFlag.AlignRight)
         bar = QHBoxLayout()
         for w in (QLabel("show"), self.filter, self.search):
             bar.addWidget(w)
