@@ -147,10 +147,23 @@ def test_spread_stays_inside_probability_0_to_1(qtbot, window, tmp_path):
 
 
 def test_empty_state_shows_no_empty_axes(qtbot, window):
-    assert window.plots.maps.isHidden() and window.plots.views() == [window.plots.top]
+    assert not window.plots.maps_shown() and window.plots.views() == [window.plots.top]
+    assert window.plots.hint.isVisible() and "once a spectrum is classified" in window.plots.hint.text()
     assert not window.patterns.grid.isVisible()
     assert not window.probabilities.highlight.isVisible()
     assert window.spectrum.message.isVisible() and "Drop spectra" in window.spectrum.message.textItem.toPlainText()
+
+
+def test_the_first_spectra_show_the_maps_without_a_new_layout(qtbot, window, tmp_path):
+    plots = window.plots
+    window.show()
+    qtbot.waitExposed(window)
+    sizes = (plots.top.size(), plots.maps.size())
+    _classified(qtbot, window, tmp_path)
+    assert plots.maps_shown() and plots.views() == [plots.top, plots.maps]
+    assert (plots.top.size(), plots.maps.size()) == sizes  # laid out under the hint all along
+    window.session.clear()
+    assert not plots.maps_shown() and plots.hint.isVisible()
 
 
 def test_file_list_is_readable_with_a_dark_palette(qtbot, window, tmp_path):

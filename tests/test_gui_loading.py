@@ -1,6 +1,9 @@
 """Big loads in the window: reading and classifying in a worker with the progress bar and Cancel,
 the GUI thread in short steps, a 512-subfile SPC as one entry with a spectrum chooser, and
 identical errors summarised once with a count."""
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -194,3 +197,42 @@ def test_steps_wait_out_busy_turns_but_not_forever(qtbot):
     time.sleep(0.03)
     QApplication.processEvents()
     assert ran and len(steps) == 0
+
+
+def test_the_progress_bar_counts_in_turns_of_its_own(qtbot, window, tmp_path):
+    """The bar's count is set by its own timer (QProgressBar.setValue repaints at once, so not
+    inside a step); it still follows the load."""
+    from irgroups_gui._qt.loader import CHUNK
+
+    files = _good_files(tmp_path / "many", 2 * CHUNK)
+    window.loader.add_paths(files)
+    seen = []
+    qtbot.waitUntil(lambda: seen.append(window.progress.value()) or not window.loader.classifying, timeout=60000)
+    assert any(0 < v < len(files) for v in seen)  # partway through, not only at the start and end
+
+
+_PICKER = """
+import sys, time
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from irgroups_gui._qt.main_window import MainWindow
+w = MainWindow(settings=QSettings(sys.argv[1], QSettings.Format.IniFormat))
+end = time.monotonic() + 90
+while time.monotonic() < end and (w.session.bundle is None or w._workers):  # the start-up's workers
+    app.processEvents()
+    time.sleep(0.01)
+print(not w.session.entries and hasattr(sys.modules.get("scipy.signal"), "find_peaks"))
+w.close()
+"""
+
+
+def test_the_window_imports_peak_picking_before_the_first_load(tmp_path):
+    """While the window waits for files it imports scipy.signal in a worker: imported on the first
+    spectrum's peak table instead, during a big load, it held the interpreter lock against the
+    window's thread."""
+    env = os.environ | {"QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", _PICKER, str(tmp_path / "s.ini")], env=env, capture_output=True,
+                         text=True, timeout=180, cwd=Path(__file__).resolve().parents[1])
+    assert out.returncode == 0, out.stderr[-1000:]
+    assert out.stdout.split()[-1] == "True"

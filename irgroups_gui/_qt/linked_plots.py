@@ -3,12 +3,13 @@ in a second column. The spectrum and the maps are two graphics views, so that a 
 them in two turns of the event loop (see staggered_repaint); fixed axis and colour-bar widths
 keep their plots aligned to the pixel. The two maps leave the wavenumber labels to the
 per-window plot under them (they share its axis), so that in a small window the maps keep their
-height. A crosshair follows the mouse over all of them with a readout of wavenumber and value."""
+height. Until there are spectra a hint covers the maps (no empty axes); the maps stay laid out
+under it, so the first load does not lay the window out again. A crosshair follows the mouse over all of them with a readout of wavenumber and value."""
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QHBoxLayout, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QStackedLayout, QVBoxLayout, QWidget
 
 from irgroups_gui import units
 from irgroups_gui._qt import theme
@@ -21,7 +22,8 @@ from irgroups_gui.session import Session
 
 AXIS_WIDTH = 62
 BAR_COLUMN = 58  # colour bars and their tick labels; the spectrum's view keeps the same width free
-MAPS_LATER_MS = 2
+MAPS_HINT = ("The weights and the evidence of the selected group appear here, on the spectrum's "
+             "wavenumber axis, once a spectrum is classified.")
 READOUT_HINT = "Move the mouse over the plots for a readout; click the spectrum to mark a wavenumber."
 
 
@@ -78,6 +80,9 @@ class LinkedPlots(QWidget):
         self.member.setPrefix("member ")
         self.member.setMinimum(1)
         self.member.setToolTip("Ensemble member whose channels are shown (channels differ between seeds)")
+        policy = self.member.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # shown without laying the row out again
+        self.member.setSizePolicy(policy)
         self.member.valueChanged.connect(lambda v: session.selection.update(member=v - 1))
         session.model_changed.connect(lambda: self.member.setMaximum(len(session.bundle.members)))
         self.spectrum = SpectrumView(session, spectrum)
@@ -95,15 +100,23 @@ class LinkedPlots(QWidget):
         # pyqtgraph would draw labels over each other
         self.top.setMinimumHeight(110)
         self.maps.setMinimumHeight(200)
+        self.hint = QLabel(MAPS_HINT)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
+        self.hint.setAutoFillBackground(True)  # opaque: the maps under it are not drawn
+        self.hint.setEnabled(False)  # the palette's greyed text
+        below = QWidget()
+        # both laid out all the time, the current one on top: showing the maps on the first load
+        # took 17-22 ms of layout (the spectrum shrank, the maps were laid out), now it is a raise
+        self.stack = QStackedLayout(below)
+        self.stack.setStackingMode(QStackedLayout.StackingMode.StackAll)
+        self.stack.addWidget(self.maps)
+        self.stack.addWidget(self.hint)
         box.addWidget(self.top, 4)
-        box.addWidget(self.maps, 7)
+        box.addWidget(below, 7)
         box.setSpacing(0)
         box.addWidget(self.readout)
-        # shown in a later turn of their own: laying the maps out takes 10-15 ms, which came on top
-        # of adding the first rows and painting them (a queued call, then a real timer: other
-        # work waiting in the loop goes first)
-        session.entries_added.connect(
-            lambda *_: QTimer.singleShot(0, self, lambda: QTimer.singleShot(MAPS_LATER_MS, self, self._show_maps)))
+        session.entries_added.connect(lambda *_: self._show_maps())
         session.entries_cleared.connect(self._show_maps)
         self._show_maps()
 
@@ -113,14 +126,18 @@ class LinkedPlots(QWidget):
 
     def _show_maps(self) -> None:
         """The heatmaps only once there are spectra: the empty window shows the spectrum plot
-        with its drop message, not empty maps."""
+        with its drop message and the hint, not empty maps."""
         has = bool(self.session.entries)
-        self.maps.setVisible(has)
+        self.stack.setCurrentWidget(self.maps if has else self.hint)
         self.member.setVisible(has)
 
     def views(self) -> list[pg.GraphicsLayoutWidget]:
         """The graphics views, top to bottom (what a figure of them draws)."""
-        return [self.top] if self.maps.isHidden() else [self.top, self.maps]
+        return [self.top, self.maps] if self.maps_shown() else [self.top]
+
+    def maps_shown(self) -> bool:
+        """The maps are on top (there are spectra), not the hint."""
+        return self.stack.currentWidget() is self.maps
 
     def set_inverted(self, inverted: bool) -> None:
         for p in self.plots:

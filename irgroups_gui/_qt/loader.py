@@ -8,10 +8,10 @@ of errors), the phases the user chose per file and the selection a reopened sess
 its files are classified."""
 from __future__ import annotations
 
-import time
 from functools import partial
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QPushButton
 
@@ -26,7 +26,9 @@ from irgroups_gui.load_report import LoadReport
 
 CHUNK = 32  # files read and classified per worker run; Cancel takes effect between runs
 SLICE = 4  # rows added or updated per GUI-thread step (~0.6 ms a row)
-PROGRESS_EVERY = 0.1  # s between progress-bar updates within a chunk (each one repaints the window at once)
+# ms between progress-bar updates. QProgressBar.setValue repaints the window's dirty parts at once,
+# so it runs in a timer's turn of its own: within a step it added that repaint to the step's turn
+PROGRESS_MS = 100
 MAX_RECENT = 10
 
 
@@ -47,7 +49,8 @@ class Loader:
         self._cancelled = False
         self._epoch = 0  # bumped when the list is cleared: queued additions are dropped
         self._run = 0  # the worker run whose results count; a cleared list abandons its run
-        self._progress_at = 0.0  # when the progress bar last showed a new count
+        self._progress = QTimer(interval=PROGRESS_MS)
+        self._progress.timeout.connect(self._set_progress)
         self.process = shared_process()
         self.session.entries_cleared.connect(self._forget)
 
@@ -134,6 +137,7 @@ class Loader:
         progress.setFormat("%v of %m files")
         progress.show()
         self.cancel_button.show()
+        self._progress.start()
 
     def _next(self) -> None:
         """Give the worker the next chunk: entries waiting for the model first, then new files
@@ -206,24 +210,20 @@ class Loader:
             entry.subfiles, entry.subfile = max(done.subfiles, 1), done.prediction.index
             session.set_prediction(i, done.prediction)
             report.count(Path(entry.path).name, done.prediction.error)
-        if time.monotonic() - self._progress_at >= PROGRESS_EVERY:
-            self._set_progress()
 
     def _set_progress(self) -> None:
-        """The count done on the bar: QProgressBar.setValue repaints the window's dirty parts at
-        once (not in a turn of their own), so within a chunk it is called at most 10 times a second."""
-        self._progress_at = time.monotonic()
-        self.window.progress.setValue(self._report.done)
+        """The count done on the bar (the progress timer's turn)."""
+        if self._report is not None and self.window.progress.value() != self._report.done:
+            self.window.progress.setValue(self._report.done)
 
     def _chunk_done(self, run: int) -> None:
         if run == self._run:
-            if self._report is not None:
-                self._set_progress()
             self._chunk = None
             self._next()
 
     def _finish(self) -> None:
         report, self._report = self._report, None
+        self._progress.stop()
         self.window.progress.hide()
         self.cancel_button.hide()
         if report.done or self._cancelled:

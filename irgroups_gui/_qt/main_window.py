@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QProgressBar, QTabWidget,
                                QVBoxLayout, QWidget)
 
+from core.spectra.peaks import load_picker
 from irgroups_gui._qt import theme
 from irgroups_gui._qt.batch_export import BatchReport
 from irgroups_gui._qt.docks import Area, ClassifyArea
@@ -231,6 +232,7 @@ class MainWindow(QMainWindow):
         # lock (the window froze, whichever thread collected) during a load of 200 files
         gc.freeze()
         self.loader.warm()
+        self.start(thread_worker(load_picker))  # the first spectrum's peak table needs it
         self.loader.queue_all()
 
     def _processing_changed(self) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QL
                                QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
 from core.data.groups import GROUPS
+from irgroups_gui._qt import theme
 from irgroups_gui._qt.spectrum_view import SpectrumView
 from irgroups_gui._qt.worker import Worker, thread_worker
 from irgroups_gui.jobs import library_search
@@ -81,7 +82,7 @@ class SimilarView(QWidget):
         self._searching = False  # a search job is running; its result may be stale when it returns
         self._workers: set[Worker] = set()
         self._spectrum, self._plot = spectrum, spectrum.plot
-        self._curve = pg.PlotDataItem(pen=pg.mkPen(HIT_COLOUR, width=1.4, style=Qt.PenStyle.DashLine))
+        self._curve = pg.PlotDataItem(pen=pg.mkPen(HIT_COLOUR, width=theme.CURVE_WIDTH, style=Qt.PenStyle.DashLine))
         self._curve.setZValue(5)
         self._curve.hide()
         self._plot.addItem(self._curve)

@@ -148,13 +148,14 @@ class SpectrumView:
                     y = a / (a.max() if a.max() > 0 else 1.0)
                 grey = self.form == "both" and k == 0
                 drawn.append((k, x, self.style.smooth(y),
-                              pg.mkPen((150, 150, 150), width=1) if grey else pg.mkPen(colour, width=1.3)))
+                              pg.mkPen((150, 150, 150), width=theme.CURVE_WIDTH) if grey
+                              else pg.mkPen(colour, width=theme.CURVE_WIDTH)))
                 if k == 0:
                     main = len(drawn) - 1
                     self._main_absorbance_max = float(a.max()) if a.max() > 0 else 1.0
             if self.form in ("model", "both") and pred.input_spectrum is not None and (k == 0 or self.form == "model"):
                 grid = self.session.bundle.grid
-                drawn.append((k, grid.x, np.asarray(pred.input_spectrum), pg.mkPen(colour, width=1.5)))
+                drawn.append((k, grid.x, np.asarray(pred.input_spectrum), pg.mkPen(colour, width=theme.CURVE_WIDTH)))
                 if k == 0:
                     main = len(drawn) - 1
         ys = self.style.arrange([(k, x, y) for k, x, y, _ in drawn])
