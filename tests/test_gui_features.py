@@ -159,6 +159,9 @@ def test_the_first_spectra_show_the_maps_without_a_new_layout(qtbot, window, tmp
     window.show()
     qtbot.waitExposed(window)
     sizes = (plots.top.size(), plots.maps.size())
+    # drawn once under the hint (Qt paints no covered widget), so their axes are drawn ahead
+    axes = [p.getAxis(side) for p in plots.plots[1:] for side in ("left", "bottom")]
+    qtbot.waitUntil(lambda: all(a.picture is not None for a in axes), timeout=5000)
     _classified(qtbot, window, tmp_path)
     assert plots.maps_shown() and plots.views() == [plots.top, plots.maps]
     assert (plots.top.size(), plots.maps.size()) == sizes  # laid out under the hint all along

@@ -8,7 +8,7 @@ under it, so the first load does not lay the window out again. A crosshair follo
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QStackedLayout, QVBoxLayout, QWidget
 
 from irgroups_gui import units
@@ -24,6 +24,7 @@ AXIS_WIDTH = 62
 BAR_COLUMN = 58  # colour bars and their tick labels; the spectrum's view keeps the same width free
 MAPS_HINT = ("The weights and the evidence of the selected group appear here, on the spectrum's "
              "wavenumber axis, once a spectrum is classified.")
+AHEAD_MS = 300
 READOUT_HINT = "Move the mouse over the plots for a readout; click the spectrum to mark a wavenumber."
 
 
@@ -118,6 +119,11 @@ class LinkedPlots(QWidget):
         box.addWidget(self.readout)
         session.entries_added.connect(lambda *_: self._show_maps())
         session.entries_cleared.connect(self._show_maps)
+        # drawn ahead once the window has settled after a new model or size (see _draw_maps_ahead)
+        self._ahead = QTimer(self, singleShot=True, interval=AHEAD_MS)
+        self._ahead.timeout.connect(self._draw_maps_ahead)
+        session.model_changed.connect(self._ahead.start)
+        self.maps.installEventFilter(self)
         self._show_maps()
 
     def reset_zoom(self) -> None:
@@ -130,6 +136,18 @@ class LinkedPlots(QWidget):
         has = bool(self.session.entries)
         self.stack.setCurrentWidget(self.maps if has else self.hint)
         self.member.setVisible(has)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
+        if obj is self.maps and event.type() == QEvent.Type.Resize:
+            self._ahead.start()  # a new size draws the axes again
+        return False
+
+    def _draw_maps_ahead(self) -> None:
+        """Draw the maps once while the hint covers them (Qt does not paint a covered widget), so
+        that their axes are drawn and cached before the first load: its first paint of the maps
+        then draws 4 axes instead of 16 (17 ms of the load's longest turn)."""
+        if not self.maps_shown():
+            self.maps.grab()
 
     def views(self) -> list[pg.GraphicsLayoutWidget]:
         """The graphics views, top to bottom (what a figure of them draws)."""
