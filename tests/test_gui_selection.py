@@ -149,3 +149,24 @@ def test_tooltips_stay_while_the_pointer_rests(qtbot, window, tmp_path, monkeypa
     assert shown and "Dense-layer weights" in shown[-1][1]
     assert len(shown[-1]) == 5 and shown[-1][4] >= 60000  # an explicit time, long enough to read
 
+
+
+def test_rows_a_load_adds_leave_the_results_table_where_it_was_scrolled(qtbot, window, tmp_path):
+    """Appending rows keeps the selection but does not scroll the table back to the current row
+    (it did after every step of a load, and each scroll cost 1-2 ms of the step)."""
+    from test_gui_loading import _good_files
+
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    files = _good_files(tmp_path / "many", 40)
+    window.loader.add_paths(files[:30])
+    qtbot.waitUntil(lambda: not window.loader.classifying, timeout=60000)
+    view = window.results.view
+    bar = view.verticalScrollBar()
+    assert bar.maximum() > 0 and window.session.selection.entry == 0
+    bar.setValue(bar.maximum())
+    window.loader.add_paths(files[30:])
+    qtbot.waitUntil(lambda: not window.loader.classifying, timeout=60000)
+    assert bar.value() > 0  # not scrolled back to row 0
+    assert view.selectionModel().isRowSelected(0)
