@@ -46,7 +46,8 @@ class Span(Probe):
     """A Probe whose first and last ticks are the start and end of the block, so time the GUI
     thread spends before the first tick (the synchronous part of add_paths) counts too; it also
     says how much of the longest gap the GUI thread spent on the CPU (the rest it waited for a
-    core or for the interpreter lock)."""
+    core or for the interpreter lock), and the most CPU it spent between any two ticks (the
+    window's own work, whatever else the machine runs)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -69,7 +70,9 @@ class Span(Probe):
 
     def summary(self) -> str:
         k = int(np.argmax(np.diff(self.ticks)))
-        return f"{super().summary()} (GUI-thread CPU in it {(self.cpu[k + 1] - self.cpu[k]) * 1000:.1f} ms)"
+        cpu = np.diff(self.cpu) * 1000
+        return (f"{super().summary()} (GUI-thread CPU in it {cpu[k]:.1f} ms; the most GUI-thread CPU "
+                f"between two ticks {cpu.max():.1f} ms: the rest of a gap is waiting for a core)")
 
 
 def idle(window) -> bool:
