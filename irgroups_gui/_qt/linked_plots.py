@@ -4,7 +4,8 @@ them in two turns of the event loop (see staggered_repaint); fixed axis and colo
 keep their plots aligned to the pixel. The two maps leave the wavenumber labels to the
 per-window plot under them (they share its axis), so that in a small window the maps keep their
 height. Until there are spectra a hint covers the maps (no empty axes); the maps stay laid out
-under it, so the first load does not lay the window out again. A crosshair follows the mouse over all of them with a readout of wavenumber and value."""
+under it, so the first load does not lay the window out again. A crosshair follows the mouse
+over all of them with a readout of wavenumber and value."""
 from __future__ import annotations
 
 import pyqtgraph as pg
@@ -145,7 +146,7 @@ class LinkedPlots(QWidget):
     def _draw_maps_ahead(self) -> None:
         """Draw the maps once while the hint covers them (Qt does not paint a covered widget), so
         that their axes are drawn and cached before the first load: its first paint of the maps
-        then draws 4 axes instead of 16 (17 ms of the load's longest turn)."""
+        then draws 4 axes instead of 16 (3 instead of 14 ms of CPU)."""
         if not self.maps_shown():
             self.maps.grab()
 

@@ -49,7 +49,7 @@ class Loader:
         self._cancelled = False
         self._epoch = 0  # bumped when the list is cleared: queued additions are dropped
         self._run = 0  # the worker run whose results count; a cleared list abandons its run
-        self._progress = QTimer(interval=PROGRESS_MS)
+        self._progress = QTimer(window, interval=PROGRESS_MS)  # stops with the window
         self._progress.timeout.connect(self._set_progress)
         self.process = shared_process()
         self.session.entries_cleared.connect(self._forget)
