@@ -154,21 +154,6 @@ def test_empty_state_shows_no_empty_axes(qtbot, window):
     assert window.spectrum.message.isVisible() and "Drop spectra" in window.spectrum.message.textItem.toPlainText()
 
 
-def test_the_first_spectra_show_the_maps_without_a_new_layout(qtbot, window, tmp_path):
-    plots = window.plots
-    window.show()
-    qtbot.waitExposed(window)
-    sizes = (plots.top.size(), plots.maps.size())
-    # drawn once under the hint (Qt paints no covered widget), so their axes are drawn ahead
-    axes = [p.getAxis(side) for p in plots.plots[1:] for side in ("left", "bottom")]
-    qtbot.waitUntil(lambda: all(a.picture is not None for a in axes), timeout=5000)
-    _classified(qtbot, window, tmp_path)
-    assert plots.maps_shown() and plots.views() == [plots.top, plots.maps]
-    assert (plots.top.size(), plots.maps.size()) == sizes  # laid out under the hint all along
-    window.session.clear()
-    assert not plots.maps_shown() and plots.hint.isVisible()
-
-
 def test_file_list_is_readable_with_a_dark_palette(qtbot, window, tmp_path):
     from irgroups_gui._qt import theme
 

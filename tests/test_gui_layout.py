@@ -173,3 +173,20 @@ def test_plots_follow_a_dark_palette_and_exports_stay_white(qtbot, window, tmp_p
         app.setPalette(light)
         QApplication.processEvents()
     assert window.plots.top.backgroundBrush().color() == QColor("white")
+
+
+def test_the_first_spectra_show_the_maps_without_a_new_layout(qtbot, window, tmp_path):
+    plots = window.plots
+    window.show()
+    qtbot.waitExposed(window)
+    sizes = (plots.top.size(), plots.maps.size())
+    # drawn once under the hint (Qt paints no covered widget), so their axes are drawn ahead
+    axes = [p.getAxis(side) for p in plots.plots[1:] for side in ("left", "bottom")]
+    qtbot.waitUntil(lambda: all(a.picture is not None for a in axes), timeout=5000)
+    good, _, _ = _spectrum_files(tmp_path)
+    window.loader.add_paths([str(p) for p in good])
+    qtbot.waitUntil(lambda: loaded(window) and not window.loader.classifying, timeout=30000)
+    assert plots.maps_shown() and plots.views() == [plots.top, plots.maps]
+    assert (plots.top.size(), plots.maps.size()) == sizes  # laid out under the hint all along
+    window.session.clear()
+    assert not plots.maps_shown() and plots.hint.isVisible()
