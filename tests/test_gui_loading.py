@@ -38,7 +38,7 @@ def test_a_load_shows_progress_and_cancel_keeps_only_what_was_read(qtbot, window
     window.loader.add_paths(files)
     assert window.loader.classifying
     assert window.progress.isVisibleTo(window) and window.loader.cancel_button.isVisibleTo(window)
-    assert window.progress.maximum() == len(files)
+    assert window.progress.total == len(files)
     assert len(window.session.entries) < len(files)  # rows are added as the worker reaches them
     window.loader.cancel_button.click()
     _idle(qtbot, window)
@@ -200,14 +200,14 @@ def test_steps_wait_out_busy_turns_but_not_forever(qtbot):
 
 
 def test_the_progress_bar_counts_in_turns_of_its_own(qtbot, window, tmp_path):
-    """The bar's count is set by its own timer (QProgressBar.setValue repaints at once, so not
-    inside a step); it still follows the load."""
+    """The bar's count is set by its own timer and painted with the window's next paint
+    (QProgressBar.setValue repainted the window's dirty parts at once); it still follows the load."""
     from irgroups_gui._qt.loader import CHUNK
 
     files = _good_files(tmp_path / "many", 2 * CHUNK)
     window.loader.add_paths(files)
     seen = []
-    qtbot.waitUntil(lambda: seen.append(window.progress.value()) or not window.loader.classifying, timeout=60000)
+    qtbot.waitUntil(lambda: seen.append(window.progress.done) or not window.loader.classifying, timeout=60000)
     assert any(0 < v < len(files) for v in seen)  # partway through, not only at the start and end
 
 

@@ -26,9 +26,7 @@ from irgroups_gui.load_report import LoadReport
 
 CHUNK = 32  # files read and classified per worker run; Cancel takes effect between runs
 SLICE = 4  # rows added or updated per GUI-thread step (~0.6 ms a row)
-# ms between progress-bar updates. QProgressBar.setValue repaints the window's dirty parts at once,
-# so it runs in a timer's turn of its own: within a step it added that repaint to the step's turn
-PROGRESS_MS = 100
+PROGRESS_MS = 100  # ms between progress-bar counts (the bar is painted with the window's next paint)
 MAX_RECENT = 10
 
 
@@ -132,9 +130,8 @@ class Loader:
     def _show_progress(self) -> None:
         report, progress = self._report, self.window.progress
         report.total = report.done + self._remaining()
-        progress.setRange(0, max(report.total, 1))
-        progress.setValue(report.done)
-        progress.setFormat("%v of %m files")
+        progress.set_total(report.total)
+        progress.set_done(report.done)
         progress.show()
         self.cancel_button.show()
         self._progress.start()
@@ -213,8 +210,8 @@ class Loader:
 
     def _set_progress(self) -> None:
         """The count done on the bar (the progress timer's turn)."""
-        if self._report is not None and self.window.progress.value() != self._report.done:
-            self.window.progress.setValue(self._report.done)
+        if self._report is not None:
+            self.window.progress.set_done(self._report.done)
 
     def _chunk_done(self, run: int) -> None:
         if run == self._run:
