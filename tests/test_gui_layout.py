@@ -190,3 +190,18 @@ def test_the_first_spectra_show_the_maps_without_a_new_layout(qtbot, window, tmp
     assert (plots.top.size(), plots.maps.size()) == sizes  # laid out under the hint all along
     window.session.clear()
     assert not plots.maps_shown() and plots.hint.isVisible()
+
+
+def test_the_subfile_chooser_appears_without_resizing_the_plots(qtbot, window):
+    """A multi-spectrum file shows the 'Spectrum 1 of 512' chooser on the model's line; the line
+    is as tall as the chooser from the start, so showing it moves no plot (it resized every plot
+    in the turn the file's row came, 8 ms of a load's longest turn)."""
+    from test_gui_loading import XYXY
+
+    _settle(qtbot, window)
+    before = window.plots.size()
+    window.loader.add_paths([str(XYXY)])
+    qtbot.waitUntil(lambda: not window.loader.classifying, timeout=20000)
+    QApplication.processEvents()
+    assert window.subfiles.isVisibleTo(window)
+    assert window.plots.size() == before

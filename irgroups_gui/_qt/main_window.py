@@ -11,12 +11,13 @@ import sys
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QProgressBar, QTabWidget,
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QTabWidget,
                                QVBoxLayout, QWidget)
 
 from core.spectra.peaks import load_picker
 from irgroups_gui._qt import theme
 from irgroups_gui._qt.batch_export import BatchReport
+from irgroups_gui._qt.count_bar import CountBar
 from irgroups_gui._qt.docks import Area, ClassifyArea
 from irgroups_gui._qt.exports import Exports
 from irgroups_gui._qt.file_list import FileList
@@ -104,7 +105,7 @@ class MainWindow(QMainWindow):
         self._hover_repaint.set_widgets([self.patterns.grid.viewport()])
         self._lay_out()
 
-        self.progress = QProgressBar()
+        self.progress = CountBar("files")
         self.progress.setMaximumWidth(220)
         self.progress.hide()
         self.statusBar().addPermanentWidget(self.progress)
@@ -140,6 +141,8 @@ class MainWindow(QMainWindow):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.view_bar)
         line = QHBoxLayout()
+        # the line as tall as the subfile chooser from the start: showing it resizes no plot
+        self.model_label.setMinimumHeight(self.subfiles.sizeHint().height())
         line.addWidget(self.model_label, 1)
         line.addWidget(self.subfiles)
         lay.addLayout(line)
