@@ -247,3 +247,52 @@ def test_spectra_are_drawn_with_one_pixel_pens(qtbot, window, tmp_path):
     curves = [c for c in window.spectrum._curves if c.isVisible()]
     assert len(curves) >= 3  # the current spectrum in both forms and an overlay
     assert all(c.opts["pen"].widthF() <= 1 for c in curves)
+
+
+def test_rows_added_to_a_long_file_list_lay_out_none_of_the_others(qtbot):
+    """Items of one size: a step's rows beside 200 asked every item for its size (word-wrapped
+    items of their own heights), 6 ms of each step; the long texts are elided, whole in the tooltip."""
+    from PySide6.QtWidgets import QStyledItemDelegate
+
+    from irgroups_gui._qt.file_list import FileList
+    from irgroups_gui.session import Session
+
+    class Counting(QStyledItemDelegate):
+        calls = 0
+
+        def sizeHint(self, option, index):  # noqa: N802 (Qt API)
+            Counting.calls += 1
+            return super().sizeHint(option, index)
+
+    session = Session()
+    files = FileList(session, remove=lambda rows: None)
+    files.setItemDelegate(Counting(files))
+    files.resize(240, 400)
+    files.show()
+    qtbot.waitExposed(files)
+    long_name = "2,2,4-trimethylpentane-1,3-diol monoisobutyrate, a long name " * 2
+    session.add_paths([f"/spectra/{long_name}{k}.jdx" for k in range(200)])
+    files.grab()
+    Counting.calls = 0
+    session.add_paths([f"/spectra/more{k}.jdx" for k in range(4)])
+    files.grab()
+    assert files.count() == 204
+    assert Counting.calls < 20  # the new rows (and the visible ones painted), not all 204
+    assert files.visualItemRect(files.item(0)).height() == files.visualItemRect(files.item(203)).height()
+    assert long_name in files.item(0).toolTip()
+
+
+def test_the_progress_count_is_painted_with_the_window_not_at_once(qtbot, window):
+    """QProgressBar.setValue repainted everything dirty in the window at once (the file list, the
+    table, the plots), which made the progress timer's turn the longest of a big load."""
+    qtbot.waitExposed(window)
+    window.progress.set_total(200)
+    window.progress.show()
+    qtbot.wait(50)
+    paints = _Paints([window.files.viewport(), window.progress])
+    window.files.viewport().update()
+    window.progress.set_done(7)
+    assert paints.order == []  # nothing painted in the caller's turn
+    qtbot.waitUntil(lambda: {0, 1} <= set(paints.order), timeout=2000)
+    assert window.progress.text() == "7 of 200 files"
+    assert window.progress.sizeHint().width() >= window.progress.fontMetrics().horizontalAdvance("200 of 200 files")
