@@ -115,3 +115,22 @@ def test_peak_labels_in_the_window_and_their_shortcut(qtbot, window, tmp_path):
     window.view_bar.prominence.setValue(0.9)  # the table follows the labels' prominence
     qtbot.waitUntil(lambda: "≥ 0.9 of" in window.peak_table.summary.text(), timeout=10000)
     assert window.peak_table.table.rowCount() == 1
+
+
+def test_the_selected_groups_textbook_bands_follow_the_group_and_the_switch(qtbot, window, tmp_path):
+    from core.data.groups import GROUPS
+
+    good, _, _ = _spectrum_files(tmp_path)
+    view = window.spectrum
+    assert view.bands_shown() == []  # nothing loaded: no bands
+    window.loader.add_paths([str(good[0])])
+    qtbot.waitUntil(lambda: loaded(window, "ok"), timeout=30000)
+    many = max(range(len(GROUPS)), key=lambda g: len(GROUPS[g].bands))
+    few = min(range(len(GROUPS)), key=lambda g: len(GROUPS[g].bands))
+    for g in (many, few, many):  # fewer bands hide the items left over; more show them again
+        window.session.selection.update(group=g)
+        assert sorted(view.bands_shown()) == sorted(tuple(map(float, b)) for b in GROUPS[g].bands)
+    view.set_show_bands(False)
+    assert view.bands_shown() == []
+    view.set_show_bands(True)
+    assert len(view.bands_shown()) == len(GROUPS[many].bands)

@@ -85,6 +85,10 @@ class SpectrumView:
         self.show_bands = show
         self._draw_bands()
 
+    def bands_shown(self) -> list[tuple[float, float]]:
+        """The textbook bands drawn (cm-1 ranges)."""
+        return [tuple(b.getRegion()) for b in self._bands if b.isVisible()]
+
     def set_peaks(self, show: bool, prominence: float | None = None) -> None:
         self.show_peaks = show
         if prominence is not None:
@@ -218,23 +222,26 @@ class SpectrumView:
         theme.set_title(self.plot, "&nbsp;&nbsp;".join(parts), size="9pt")
 
     def _draw_bands(self) -> None:
-        """The selected group's textbook bands (drawn again only when they change)."""
+        """The selected group's textbook bands (drawn again only when they change). The band
+        items are kept and reused, hidden when not needed: making one costs a millisecond or two,
+        in the turn that shows a load's first spectrum."""
         group = GROUPS[self.session.selection.group]
         key = group.name if self.show_bands and self.session.current() is not None else None
         if key == self._bands_of:
             return
         self._bands_of = key
-        for b in self._bands:
-            self.plot.removeItem(b)
-        self._bands = []
-        if key is None:
-            return
-        for lo, hi in group.bands:
-            item = pg.LinearRegionItem((lo, hi), movable=False, brush=pg.mkBrush(*theme.BAND), pen=pg.mkPen(None))
+        bands = group.bands if key is not None else ()
+        while len(self._bands) < len(bands):
+            item = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(*theme.BAND), pen=pg.mkPen(None))
             item.setZValue(-10)
-            item.setToolTip(f"textbook band of {group.name}: {lo:.0f}-{hi:.0f} cm-1")
             self.plot.addItem(item, ignoreBounds=True)
             self._bands.append(item)
+        for item, (lo, hi) in zip(self._bands, bands):
+            item.setRegion((lo, hi))
+            item.setToolTip(f"textbook band of {group.name}: {lo:.0f}-{hi:.0f} cm-1")
+            item.show()
+        for item in self._bands[len(bands):]:
+            item.hide()
 
     def _draw_peaks(self) -> None:
         """Labels for the current curve's peaks (dips in %T), strongest first; PeakLabels drops
