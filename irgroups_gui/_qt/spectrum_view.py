@@ -41,8 +41,9 @@ class SpectrumView:
         self.plot.vb.setAutoVisible(y=True)  # y auto-range follows the visible x range
         self.plot.enableAutoRange(axis="y")
         self._curves: list[pg.PlotDataItem] = []
-        self._bands: list[pg.LinearRegionItem] = []
+        self._bands: list[pg.LinearRegionItem] = []  # made here, hidden, and reused (see _draw_bands)
         self._bands_of: str | None = None  # the group whose bands are drawn
+        self._add_band_items(max(len(g.bands) for g in GROUPS))
         self.main_curve: tuple[np.ndarray, np.ndarray] | None = None  # (x, y) of the current spectrum as drawn
         self.style = DisplayStyle()  # normalised, stacked, coloured, smoothed: display only
         self.style.changed.connect(self.redraw)
@@ -231,17 +232,22 @@ class SpectrumView:
             return
         self._bands_of = key
         bands = group.bands if key is not None else ()
-        while len(self._bands) < len(bands):
-            item = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(*theme.BAND), pen=pg.mkPen(None))
-            item.setZValue(-10)
-            self.plot.addItem(item, ignoreBounds=True)
-            self._bands.append(item)
+        self._add_band_items(len(bands))
         for item, (lo, hi) in zip(self._bands, bands):
             item.setRegion((lo, hi))
             item.setToolTip(f"textbook band of {group.name}: {lo:.0f}-{hi:.0f} cm-1")
             item.show()
         for item in self._bands[len(bands):]:
             item.hide()
+
+    def _add_band_items(self, n: int) -> None:
+        """At least n (hidden) band items."""
+        while len(self._bands) < n:
+            item = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(*theme.BAND), pen=pg.mkPen(None))
+            item.setZValue(-10)
+            item.hide()
+            self.plot.addItem(item, ignoreBounds=True)
+            self._bands.append(item)
 
     def _draw_peaks(self) -> None:
         """Labels for the current curve's peaks (dips in %T), strongest first; PeakLabels drops
