@@ -9,7 +9,7 @@ thread competes for the cores the window needs:
 - `QT_NO_GUI_THREADPOOL=1`: Qt converts and scales images on the GUI thread instead of
   splitting each conversion over a thread pool and waiting for it. On a busy machine the pool's
   threads wait for a core, and the GUI thread waits for them: loading 200 files with two busy
-  processes, a 6 ms repaint took up to 75 ms (docs/training.md, Big loads)."""
+  processes, a 6 ms repaint took up to 75 ms (docs/responsiveness.md, Big loads)."""
 import os
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
