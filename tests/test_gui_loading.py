@@ -199,9 +199,9 @@ def test_steps_wait_out_busy_turns_but_not_forever(qtbot):
     assert ran and len(steps) == 0
 
 
-def test_the_progress_bar_counts_in_turns_of_its_own(qtbot, window, tmp_path):
-    """The bar's count is set by its own timer and painted with the window's next paint
-    (QProgressBar.setValue repainted the window's dirty parts at once); it still follows the load."""
+def test_the_progress_bar_follows_the_load(qtbot, window, tmp_path):
+    """The steps that show results set the bar's count; it is painted with the window's next
+    paint (test_repaint.py), and it moves partway through the load."""
     from irgroups_gui._qt.loader import CHUNK
 
     files = _good_files(tmp_path / "many", 2 * CHUNK)

@@ -150,7 +150,6 @@ def test_tooltips_stay_while_the_pointer_rests(qtbot, window, tmp_path, monkeypa
     assert len(shown[-1]) == 5 and shown[-1][4] >= 60000  # an explicit time, long enough to read
 
 
-
 def test_rows_a_load_adds_leave_the_results_table_where_it_was_scrolled(qtbot, window, tmp_path):
     """Appending rows keeps the selection but does not scroll the table back to the current row
     (it did after every step of a load, and each scroll cost 1-2 ms of the step)."""

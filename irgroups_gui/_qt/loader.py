@@ -11,7 +11,6 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QPushButton
 
@@ -26,7 +25,6 @@ from irgroups_gui.load_report import LoadReport
 
 CHUNK = 32  # files read and classified per worker run; Cancel takes effect between runs
 SLICE = 4  # rows added or updated per GUI-thread step (~0.6 ms a row)
-PROGRESS_MS = 100  # ms between progress-bar counts (the bar is painted with the window's next paint)
 MAX_RECENT = 10
 
 
@@ -47,8 +45,6 @@ class Loader:
         self._cancelled = False
         self._epoch = 0  # bumped when the list is cleared: queued additions are dropped
         self._run = 0  # the worker run whose results count; a cleared list abandons its run
-        self._progress = QTimer(window, interval=PROGRESS_MS)  # stops with the window
-        self._progress.timeout.connect(self._set_progress)
         self.process = shared_process()
         self.session.entries_cleared.connect(self._forget)
 
@@ -134,7 +130,6 @@ class Loader:
         progress.set_done(report.done)
         progress.show()
         self.cancel_button.show()
-        self._progress.start()
 
     def _next(self) -> None:
         """Give the worker the next chunk: entries waiting for the model first, then new files
@@ -207,11 +202,7 @@ class Loader:
             entry.subfiles, entry.subfile = max(done.subfiles, 1), done.prediction.index
             session.set_prediction(i, done.prediction)
             report.count(Path(entry.path).name, done.prediction.error)
-
-    def _set_progress(self) -> None:
-        """The count done on the bar (the progress timer's turn)."""
-        if self._report is not None:
-            self.window.progress.set_done(self._report.done)
+        self.window.progress.set_done(report.done)  # painted with the window's next paint (CountBar)
 
     def _chunk_done(self, run: int) -> None:
         if run == self._run:
@@ -220,7 +211,6 @@ class Loader:
 
     def _finish(self) -> None:
         report, self._report = self._report, None
-        self._progress.stop()
         self.window.progress.hide()
         self.cancel_button.hide()
         if report.done or self._cancelled:
