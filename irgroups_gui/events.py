@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 
@@ -22,3 +23,8 @@ class Signal:
     def emit(self, *args: Any) -> None:
         for slot in list(self._slots):
             slot(*args)
+
+    def calls(self, *args: Any) -> list[Callable[[], Any]]:
+        """One call per slot with these arguments, in connection order, to run later (one per
+        step of a StepQueue, say) instead of all at once."""
+        return [partial(slot, *args) for slot in self._slots]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -100,10 +101,23 @@ class Session:
             self.entries_added.emit(first, len(new))
         return list(range(first, first + len(new)))
 
-    def set_prediction(self, index: int, prediction: Prediction) -> None:
-        self.entries[index].prediction = prediction
+    def set_prediction(self, index: int, prediction: Prediction,
+                       schedule: Callable[[list[Callable[[], None]]], None] | None = None) -> None:
+        """Give an entry its prediction. The views hear of it at once, or with `schedule`, one
+        view per call it is given (a load spreads the shown entry's redraw over several turns);
+        a call made after the entry was replaced or its prediction changed again does nothing."""
+        entry = self.entries[index]
+        entry.prediction = prediction
         self._terms_cache.pop(index, None)
-        self.entry_updated.emit(index)
+        if schedule is None:
+            self.entry_updated.emit(index)
+            return
+
+        def still(call: Callable[[], None]) -> None:
+            if index < len(self.entries) and self.entries[index] is entry and entry.prediction is prediction:
+                call()
+
+        schedule([partial(still, call) for call in self.entry_updated.calls(index)])
 
     def clear(self) -> None:
         self.entries = []

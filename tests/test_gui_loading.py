@@ -199,6 +199,56 @@ def test_steps_wait_out_busy_turns_but_not_forever(qtbot):
     assert ran and len(steps) == 0
 
 
+def test_the_shown_entrys_views_update_one_per_step_ahead_of_other_steps(qtbot, window, tmp_path):
+    """When the shown entry's result arrives, its views redraw in steps of their own (all in
+    one step they held the window 12 ms of CPU), and before the other rows' results."""
+    files = _good_files(tmp_path / "many", 12)
+    session, steps, log = window.session, window.loader.steps, []
+    turn = [0]
+    run = steps.run
+
+    def counted_run():
+        turn[0] += 1
+        run()
+
+    def recorded(name, redraw):
+        def call():
+            if session.entries and session.entries[0].prediction is not None:
+                log.append((name, turn[0]))
+            redraw()
+        return call
+
+    steps.run = counted_run
+    steps.budget = 0  # one step a turn
+    window.spectrum.redraw = recorded("spectrum", window.spectrum.redraw)
+    window.probabilities.redraw = recorded("probabilities", window.probabilities.redraw)
+    session.entry_updated.connect(lambda i: log.append((f"updated {i}", turn[0])))
+    window.loader.add_paths(files)
+    _idle(qtbot, window)
+    assert session.selection.entry == 0
+    names = [name for name, _ in log]
+    first = dict(reversed(log))  # each name's first turn
+    assert {"spectrum", "probabilities", "updated 0", "updated 1"} <= set(first)
+    assert first["spectrum"] < first["probabilities"]  # not in the same step
+    assert names.index("probabilities") < names.index("updated 1")  # ahead of the next rows
+
+
+def test_steps_put_next_run_first_and_clear_drops_the_rest(qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    from irgroups_gui._qt.step_queue import StepQueue
+
+    steps, ran = StepQueue(budget_ms=0), []
+    steps.put(lambda: ran.append("later"))
+    steps.put_next([lambda: ran.append("a"), lambda: ran.append("b")])
+    steps.run()
+    steps.run()
+    assert ran == ["a", "b"]
+    steps.clear()
+    QApplication.processEvents()
+    assert ran == ["a", "b"] and len(steps) == 0
+
+
 def test_the_progress_bar_follows_the_load(qtbot, window, tmp_path):
     """The steps that show results set the bar's count; it is painted with the window's next
     paint (test_repaint.py), and it moves partway through the load."""

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QWidget
 
-from gui_fixtures import model_dir, window  # noqa: F401 (fixtures)
+from gui_fixtures import loaded, model_dir, window  # noqa: F401 (fixtures)
 from irgroups_gui._qt.staggered_repaint import StaggeredRepaint
 
 
@@ -85,7 +85,7 @@ def test_results_table_shows_a_new_prediction_of_a_row(window, qtbot, tmp_path):
     good, _, _ = _spectrum_files(tmp_path)
     window.loader.add_paths([str(good[0])])
     s = window.session
-    qtbot.waitUntil(lambda: bool(s.entries) and s.entries[0].prediction is not None, timeout=20000)
+    qtbot.waitUntil(lambda: loaded(window), timeout=20000)  # the shown row's views update in later steps
     model = window.results.model
     col = len(FIXED) + 6  # probability column of nitriles
     before = model.data(model.index(0, col), Qt.ItemDataRole.DisplayRole)

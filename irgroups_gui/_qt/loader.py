@@ -34,7 +34,7 @@ class Loader:
         self.session = window.session
         self.phase_choice: dict[str, str] = {}  # file -> phase chosen in the results table
         self.restore: dict | None = None  # selection to restore once a reopened session is classified
-        self.steps = StepQueue()
+        self.steps = StepQueue(window)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop loading: the files read so far stay in the list")
         self.cancel_button.clicked.connect(self.cancel)
@@ -194,13 +194,16 @@ class Loader:
         if generation != session.generation:  # cleared, or another model or corrections since
             return
         index = {e.path: i for i, e in enumerate(session.entries)}
+        shown = session.selection.entry
         for done in loaded:
             i = index.get(done.path)
             if i is None:
                 continue
             entry = session.entries[i]
             entry.subfiles, entry.subfile = max(done.subfiles, 1), done.prediction.index
-            session.set_prediction(i, done.prediction)
+            # the shown entry's views redraw one per step, ahead of the other queued steps: all in
+            # this step they held the window 12 ms of CPU (27 ms with the cores busy)
+            session.set_prediction(i, done.prediction, self.steps.put_next if i == shown else None)
             report.count(Path(entry.path).name, done.prediction.error)
         self.window.progress.set_done(report.done)  # painted with the window's next paint (CountBar)
 

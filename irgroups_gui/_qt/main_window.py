@@ -268,4 +268,5 @@ class MainWindow(QMainWindow):
         for w in list(self._workers):
             w.wait(10000)
         self.classify.save(self, self.settings)
+        self.loader.steps.clear()
         event.accept()

@@ -63,6 +63,7 @@ class SpectrumView:
         self.message = pg.TextItem(EMPTY, color=(120, 120, 120), anchor=(0.5, 0.5))
         self.plot.addItem(self.message, ignoreBounds=True)
         self.message.setPos(2250, 0.5)
+        self._add_curve_items(2)  # the spectrum and its model input: made here, not in the turn that shows them
         self.plot.scene().sigMouseClicked.connect(self._clicked)
         session.selection.changed.connect(self._selection_changed)
         session.entry_updated.connect(lambda i: self.redraw() if i in self._shown() else None)
@@ -188,12 +189,7 @@ class SpectrumView:
     def _set_curves(self, drawn: list[tuple[np.ndarray, np.ndarray, object]]) -> None:
         """Show these (x, y, pen) curves, reusing the plot's curve items (adding and removing
         items costs far more than new data for an existing one)."""
-        while len(self._curves) < len(drawn):
-            item = self.plot.plot([], [])
-            # kept as a pixmap: hovering moves the receptive-field band over the curve, and the
-            # uncovered strip is copied from the pixmap instead of the curve being drawn again
-            item.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-            self._curves.append(item)
+        self._add_curve_items(len(drawn) - len(self._curves))
         for item, (x, y, pen) in zip(self._curves, drawn):
             item.setData(x, y, pen=pen)
             item.show()
@@ -203,6 +199,16 @@ class SpectrumView:
         # the new y range now, not when the view is about to paint: a range set there asks for a
         # second paint of the whole view
         self.plot.vb.updateAutoRange()
+
+    def _add_curve_items(self, n: int) -> None:
+        """Add n hidden curve items to the plot (4 ms for two, so not while a spectrum waits)."""
+        for _ in range(n):
+            item = self.plot.plot([], [])
+            # kept as a pixmap: hovering moves the receptive-field band over the curve, and the
+            # uncovered strip is copied from the pixmap instead of the curve being drawn again
+            item.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            item.hide()
+            self._curves.append(item)
 
     def drawn_curves(self) -> list[pg.PlotDataItem]:
         """The curves currently shown."""

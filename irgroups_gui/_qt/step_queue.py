@@ -11,7 +11,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer
 
 BUDGET_MS = 5.0
 MAX_SKIPS = 3  # busy turns a step waits at most, so a loop that is never idle still runs it
@@ -20,10 +20,10 @@ MAX_SKIPS = 3  # busy turns a step waits at most, so a loop that is never idle s
 class StepQueue:
     """A FIFO of callables run on the GUI thread within a time budget per event-loop turn."""
 
-    def __init__(self, budget_ms: float = BUDGET_MS) -> None:
+    def __init__(self, parent: QObject | None = None, budget_ms: float = BUDGET_MS) -> None:
         self.budget = budget_ms / 1000
         self._steps: deque[Callable[[], None]] = deque()
-        self._timer = QTimer()
+        self._timer = QTimer(parent)  # the window: no step runs once it is gone
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._turn)
@@ -34,6 +34,18 @@ class StepQueue:
         """Queue a step; it runs in a later turn of the event loop (or in `run` called now)."""
         self._steps.append(step)
         self._arm()
+
+    def put_next(self, steps: list[Callable[[], None]]) -> None:
+        """Queue steps ahead of those waiting, in their order (what the user is looking at
+        first)."""
+        self._steps.extendleft(reversed(steps))
+        if self._steps:
+            self._arm()
+
+    def clear(self) -> None:
+        """Drop the steps not yet run (the window is closing)."""
+        self._steps.clear()
+        self._timer.stop()
 
     def _arm(self) -> None:
         if not self._timer.isActive():
