@@ -114,6 +114,18 @@ def test_extra_input_channels_in_single_and_stacked_networks():
     assert ModelConfig.from_dict(old).in_channels == 1
 
 
+def test_latent_dropout_acts_in_training_only_and_trains(tiny):
+    """Dropout on the latent matrix changes the training pass, never prediction (eval mode)."""
+    net = StackedIRCNN.from_members(_random_members(2))
+    xm = torch.rand(2, 8, 850)
+    with torch.no_grad():
+        net.train()
+        assert not torch.allclose(net(xm, per_member=True, dropout=0.5), net(xm, per_member=True))
+        net.eval()
+        torch.testing.assert_close(net(xm, per_member=True, dropout=0.5), net(xm, per_member=True))
+    results = train_ensemble(tiny, [0], TrainConfig(max_epochs=2, batch_size=32, threads=1, latent_dropout=0.3))
+    assert np.isfinite(results[0].history[-1]["val_loss"])
+
 def test_training_with_a_mask_channel(tiny):
     x2 = np.stack([tiny.spectra, (tiny.spectra > 0.05).astype(np.float32)], axis=1)
     ds2 = replace(tiny, spectra=x2)

@@ -97,9 +97,14 @@ class StackedIRCNN(nn.Module):
         return z.reshape(len(z), self.members, self.n_channels, self.n_positions).transpose(0, 1)
 
     def forward(self, x: torch.Tensor, per_member: bool = False,
-                head: torch.Tensor | np.ndarray | None = None) -> torch.Tensor:
-        """Logits (M, n, groups); `head` (n,) picks each spectrum's head in a model with phase heads."""
-        return self._classify(self._encode(x, per_member), head)
+                head: torch.Tensor | np.ndarray | None = None, dropout: float = 0.0) -> torch.Tensor:
+        """Logits (M, n, groups); `head` (n,) picks each spectrum's head in a model with phase heads.
+        `dropout` (training only): each latent entry is zeroed with this probability before the
+        dense layer (and the rest scaled up), so no group leans on a few positions."""
+        z = self._encode(x, per_member)
+        if dropout and self.training:
+            z = nn.functional.dropout(z, dropout)
+        return self._classify(z, head)
 
     def logits_and_features(self, x: torch.Tensor, head: torch.Tensor | np.ndarray | None = None
                             ) -> tuple[torch.Tensor, torch.Tensor]:

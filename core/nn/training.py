@@ -52,6 +52,7 @@ class TrainConfig:
     input_power: float = 1.0  # input: intensities raised to this power (core.spectra.preprocess.InputConfig)
     label_audit: bool = False  # leave out the training spectra the recorded label audit excludes (core.data.label_audit)
     aux_targets: bool = False  # also train on the finer groups (core.data.fine_groups), dropped afterwards
+    latent_dropout: float = 0.0  # training: latent entries zeroed with this probability before the dense layer
 
     @classmethod
     def recipe(cls, name: str, **overrides) -> "TrainConfig":
@@ -248,7 +249,8 @@ class EnsembleTrainer:
         def step(g: MemberGroup, order: torch.Tensor, b: int) -> torch.Tensor:
             idx = order[:, b * cfg.batch_size:(b + 1) * cfg.batch_size]  # (members, batch)
             xb = shifted.augmented(idx, [members[i].gen for i in g.slots], cfg.gamma) if shifted else xt[idx]
-            losses = member_bce(g.net(xb, per_member=True), yt[idx], w_pos, w_neg, None if sw is None else sw[idx])
+            logits = g.net(xb, per_member=True, dropout=cfg.latent_dropout)
+            losses = member_bce(logits, yt[idx], w_pos, w_neg, None if sw is None else sw[idx])
             g.opt.zero_grad()
             losses.sum().backward()
             g.opt.step()
