@@ -46,12 +46,13 @@ LEVERS: dict[str, dict] = {
     # deeper with the windows kept narrow (the explanations need them): a 5th block at dilation 1
     # after the last pool (76-point windows), or three blocks at dilation 2 before it (60, as shipped)
     "deeper76": _FIVE | {"dilation": (1, 1, 2, 4, 1)},
+    "deeper60": {"channels": (16, 16, 32, 32, 32), "pool_after": (False, True, False, False, True),
+                 "dilation": (1, 1, 2, 2, 2)},
+    # regularisation and schedule, on the shipped recipe
     "dropout0.2": {"latent_dropout": 0.2},
     "dropout0.5": {"latent_dropout": 0.5},
     "patience20": {"patience": 20},
     "batch32": {"batch_size": 32},
-    "deeper60": {"channels": (16, 16, 32, 32, 32), "pool_after": (False, True, False, False, True),
-                 "dilation": (1, 1, 2, 2, 2)},
 }
 
 
