@@ -1,5 +1,8 @@
 """Fixtures and helpers shared by the GUI tests: a small saved model with patterns for every
-member, a main window on it, synthetic spectrum files, and a drop event."""
+member, a main window on it, synthetic spectrum files, a drop event, a classified load and a
+model record with reliability figures."""
+import copy
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
@@ -58,3 +61,26 @@ def loaded(window, status: str | None = None) -> bool:
     entries = window.session.entries
     return (not window.loader.classifying and bool(entries)
             and all(e.prediction is not None and (status is None or e.status == status) for e in entries))
+
+
+def classified(qtbot, window, tmp_path, extra=()):
+    """The three good files, a partial-range one and a broken one, loaded and classified; the good files."""
+    good, broken, _ = _spectrum_files(tmp_path)
+    partial = tmp_path / "partial.jdx"  # 1300-4000 cm-1: classified with a coverage caution
+    wn = np.arange(1300, 4001, 4)
+    y = (1000 * np.exp(-0.5 * ((wn - 2240) / 15) ** 2) + 10).astype(int)
+    partial.write_text(jcamp("\n".join(f"{x} {v}" for x, v in zip(wn, y)), wn.size, 1300, 4000))
+    window.loader.add_paths([str(p) for p in (*good, partial, broken, *extra)])
+    qtbot.waitUntil(lambda: loaded(window), timeout=30000)
+    qtbot.waitUntil(lambda: not window.loader.classifying, timeout=10000)
+    return good
+
+
+def with_reliability(bundle):
+    """A copy of the bundle whose record carries made-up test-split metrics (overall and liquid)."""
+    b = copy.copy(bundle)
+    b.record = dict(bundle.record) | {"test_metrics": {"ensemble": {"n": 40, "groups": {
+        n: {"precision": 0.9, "recall": 0.8, "f1": 0.85, "support": 7} for n in bundle.group_names}},
+        "by_phase": {"liquid": {"n": 12, "groups": {"nitriles": {"precision": 0.5, "recall": 0.25, "f1": 0.33,
+                                                                 "support": 4}}}}}}
+    return b

@@ -1,12 +1,9 @@
-"""The app as a spectroscopist uses it: figure export (SVG/PNG, exactly the chosen file),
-patterns per member, axes, legend, error bars, empty state, dark palette, training tab, model
-switching, results table, phase selector, readouts, units, menus, sessions, reliability,
-reports and the scriptable figure export."""
+"""The app as a spectroscopist uses it: patterns per member, axes, legend, error bars, empty
+state, dark palette, training tab, model switching, results table, phase selector, readouts,
+units, menus, sessions, the model card and zoom (the exports are in test_gui_exports.py)."""
 import copy
-import html.parser
 import json
 import types
-import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
@@ -14,82 +11,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
-from conftest import jcamp
-from gui_fixtures import _spectrum_files, model_dir, window, loaded  # noqa: F401 (fixtures)
+from gui_fixtures import classified, loaded, model_dir, window  # noqa: F401 (fixtures)
 from irgroups_gui._qt.results_table import FIXED, PHASE, PHASE_ROLE
 
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def _classified(qtbot, window, tmp_path, extra=()):
-    good, broken, _ = _spectrum_files(tmp_path)
-    partial = tmp_path / "partial.jdx"  # 1300-4000 cm-1: classified with a coverage caution
-    wn = np.arange(1300, 4001, 4)
-    y = (1000 * np.exp(-0.5 * ((wn - 2240) / 15) ** 2) + 10).astype(int)
-    partial.write_text(jcamp("\n".join(f"{x} {v}" for x, v in zip(wn, y)), wn.size, 1300, 4000))
-    window.loader.add_paths([str(p) for p in (*good, partial, broken, *extra)])
-    qtbot.waitUntil(lambda: loaded(window), timeout=30000)
-    qtbot.waitUntil(lambda: not window.loader.classifying, timeout=10000)
-    return good
-
-
 # ---------------------------------------------------------------- defects
-def test_svg_and_png_export_write_exactly_the_chosen_file(qtbot, window, tmp_path):
-    _classified(qtbot, window, tmp_path)
-    out = tmp_path / "figs"
-    out.mkdir()
-    assert window.exports.figure(str(out / "chosen.svg")) is None
-    assert sorted(p.name for p in out.iterdir()) == ["chosen.svg"]
-    root = ET.parse(out / "chosen.svg").getroot()
-    assert root.tag == SVG + "svg"
-    texts = " ".join(t.text or "" for t in root.iter(SVG + "text"))
-    assert "wavenumber" in texts and "probability" in texts and "nitriles" in texts
-    assert len(list(root.iter(SVG + "path"))) + len(list(root.iter(SVG + "polyline"))) > 50
-    assert window.exports.figure(str(out / "chosen.png")) is None
-    assert (out / "chosen.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    reason = window.exports.figure(str(out / "chosen.gif"))
-    assert reason and "chosen.gif" in reason and not (out / "chosen.gif").exists()
-    assert "Could not export" in window.statusBar().currentMessage()
-
-
-def _gray(image) -> np.ndarray:
-    from PySide6.QtGui import QImage
-
-    image = image.convertToFormat(QImage.Format.Format_Grayscale8)
-    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
-    return rows[:, :image.width()].astype(float)
-
-
-def test_svg_draws_axes_ticks_and_curves_where_the_png_has_them(qtbot, window, tmp_path):
-    """The SVG rendered at the PNG's size puts its dark pixels (axes, ticks, labels, curves,
-    bars) where the PNG has them: at Qt's default 90 dpi the view boxes' contents landed off
-    their axes (47 % of the PNG's ink had SVG ink within 2 px; 95 % now)."""
-    from PySide6.QtGui import QColor, QImage, QPainter
-    from PySide6.QtSvg import QSvgRenderer
-    from scipy.ndimage import maximum_filter
-
-    _classified(qtbot, window, tmp_path)
-    assert window.exports.figure(str(tmp_path / "f.png")) is None
-    assert window.exports.figure(str(tmp_path / "f.svg")) is None
-    png = QImage(str(tmp_path / "f.png"))
-    renderer = QSvgRenderer(str(tmp_path / "f.svg"))
-    assert renderer.isValid()
-    drawn = QImage(png.size(), QImage.Format.Format_ARGB32)
-    drawn.fill(QColor("white"))
-    painter = QPainter(drawn)
-    renderer.render(painter)
-    painter.end()
-    a, b = _gray(png) < 160, _gray(drawn) < 160
-    assert a.sum() > 1000 and b.sum() > 1000
-    assert (a & maximum_filter(b, size=5)).sum() / a.sum() > 0.9
-    assert (b & maximum_filter(a, size=5)).sum() / b.sum() > 0.9
-
-
 def test_patterns_for_every_member_and_a_stable_layout(qtbot, window, tmp_path, model_dir):
     from core.explain.patterns import load_patterns
 
     assert load_patterns(model_dir).n_members == 2
-    _classified(qtbot, window, tmp_path)
+    classified(qtbot, window, tmp_path)
     sel, view = window.session.selection, window.patterns
     sel.update(channel=3, position=50)
     qtbot.wait(50)
@@ -116,7 +46,7 @@ def test_patterns_for_every_member_and_a_stable_layout(qtbot, window, tmp_path, 
 
 
 def test_axes_show_values_without_si_scaling(qtbot, window, tmp_path):
-    _classified(qtbot, window, tmp_path)
+    classified(qtbot, window, tmp_path)
     axes = [p.getAxis(n) for p in window.plots.plots for n in ("left", "bottom")]
     axes += [b.axis for b in window.plots.bars]
     for axis in axes:
@@ -127,7 +57,7 @@ def test_axes_show_values_without_si_scaling(qtbot, window, tmp_path):
 
 
 def test_overlay_names_above_the_plot_each_once(qtbot, window, tmp_path):
-    _classified(qtbot, window, tmp_path)
+    classified(qtbot, window, tmp_path)
     window.files.selectAll()
     title = window.spectrum.plot.titleLabel.text
     shown = [e for e in window.session.entries if e.status == "ok"]
@@ -141,7 +71,7 @@ def test_spread_stays_inside_probability_0_to_1(qtbot, window, tmp_path):
     left, right = clipped_spread(np.array([0.05, 0.5, 0.97]), np.array([0.2, 0.1, 0.2]))
     np.testing.assert_allclose(left, [0.05, 0.1, 0.2])
     np.testing.assert_allclose(right, [0.2, 0.1, 0.03])
-    _classified(qtbot, window, tmp_path)
+    classified(qtbot, window, tmp_path)
     e = window.probabilities.errors.opts
     assert np.all(e["x"] + e["right"] <= 1 + 1e-9) and np.all(e["x"] - e["left"] >= -1e-9)
 
@@ -161,7 +91,7 @@ def test_file_list_is_readable_with_a_dark_palette(qtbot, window, tmp_path):
     old = app.palette()
     app.setPalette(theme.dark_palette())
     try:
-        _classified(qtbot, window, tmp_path)
+        classified(qtbot, window, tmp_path)
         base = app.palette().color(QPalette.ColorRole.Base)
         for i in range(window.files.count()):
             item = window.files.item(i)
@@ -210,7 +140,7 @@ def test_use_trained_model_then_back_to_default(qtbot, window, tmp_path, small_b
 
 # ---------------------------------------------------------------- results table
 def test_results_table_rows_filter_sort_copy_delete(qtbot, window, tmp_path):
-    _classified(qtbot, window, tmp_path)
+    classified(qtbot, window, tmp_path)
     table, s = window.results, window.session
     assert table.proxy.rowCount() == 5
     table.set_filter("cautions")
@@ -248,7 +178,7 @@ def test_results_table_rows_filter_sort_copy_delete(qtbot, window, tmp_path):
 
 
 def test_phase_selector_reclassifies_that_entry_off_the_gui_thread(qtbot, window, tmp_path):
-    _classified(qtbot, window, tmp_path)
+    classified(qtbot, window, tmp_path)
     table = window.results
     index = table.model.index(0, PHASE)
     assert table.model.data(index, PHASE_ROLE) == "auto"
@@ -259,37 +189,9 @@ def test_phase_selector_reclassifies_that_entry_off_the_gui_thread(qtbot, window
     assert window.session.entries[1].prediction.phase_source != "user"
 
 
-def test_prediction_export_carries_model_rule_and_cautions(qtbot, window, tmp_path):
-    import csv
-
-    _classified(qtbot, window, tmp_path)
-    assert window.exports.predictions(str(tmp_path / "p.json"))
-    doc = json.loads((tmp_path / "p.json").read_text())
-    assert doc["model"] == "m" and doc["model_version"] and "threshold" in doc["decision_rule"]
-    assert set(doc["thresholds"]) == set(window.session.bundle.group_names)
-    rows = {r["name"] + r["file"][-12:]: r for r in doc["predictions"]}
-    partial = next(r for r in doc["predictions"] if r["file"].endswith("partial.jdx"))
-    assert any("covers" in c for c in partial["cautions"])
-    assert all("file" in r and "name" in r for r in rows.values())
-    assert window.exports.predictions(str(tmp_path / "p.csv"))
-    with open(tmp_path / "p.csv", newline="") as f:
-        table = list(csv.DictReader(f))
-    assert len(table) == 5 and table[0]["model"] == "m" and table[0]["decision_rule"]
-    assert any("covers" in r["cautions"] for r in table)
-
-
-def test_cautions_include_the_novelty_check_when_present():
-    from core.predict.classify import Prediction
-    from irgroups_gui.export import cautions
-
-    p = Prediction(source="x", warnings=["w"], in_domain=False, novelty=4.5)
-    assert cautions(p)[0] == "w" and "novelty 4.50" in cautions(p)[1]
-    assert cautions(Prediction(source="x", in_domain=True, novelty=0.1)) == []
-
-
 # ---------------------------------------------------------------- readouts and units
 def test_crosshair_readout_marker_label_and_peaks(qtbot, window, tmp_path):
-    _classified(qtbot, window, tmp_path)
+    classified(qtbot, window, tmp_path)
     plots = window.plots
     spectrum, weights = plots.plots[0], plots.plots[1]
     scene = spectrum.vb.mapViewToScene(pg_point(2240, 0.5))
@@ -311,7 +213,7 @@ def pg_point(x, y):
 
 
 def test_units_toggles_micrometres_and_transmittance(qtbot, window, tmp_path):
-    _classified(qtbot, window, tmp_path)
+    classified(qtbot, window, tmp_path)
     window.view_bar.micro_box.setChecked(True)
     axis = window.plots.axes[0]
     assert axis.labelText == "wavelength / µm"
@@ -334,7 +236,7 @@ def test_units_toggles_micrometres_and_transmittance(qtbot, window, tmp_path):
 
 # ---------------------------------------------------------------- menus and sessions
 def test_menus_shortcuts_next_file_and_help(qtbot, window, tmp_path):
-    _classified(qtbot, window, tmp_path)
+    classified(qtbot, window, tmp_path)
     titles = [a.text() for a in window.menuBar().actions()]
     assert titles == ["&File", "&Edit", "&View", "&Processing", "&Library", "&Help"]
     keys = {a.text(): a.shortcut().toString() for a in window.actions_list}
@@ -350,7 +252,7 @@ def test_menus_shortcuts_next_file_and_help(qtbot, window, tmp_path):
 
 
 def test_session_save_and_reopen(qtbot, window, tmp_path, model_dir):
-    good = _classified(qtbot, window, tmp_path)
+    good = classified(qtbot, window, tmp_path)
     window.session.selection.update(group=6)
     window.files.setCurrentRow(1)
     window.view_bar.micro_box.setChecked(True)
@@ -373,97 +275,7 @@ def test_session_save_and_reopen(qtbot, window, tmp_path, model_dir):
     assert not window.sessions.open(str(bad)) and "not an IR Groups session" in window.statusBar().currentMessage()
 
 
-# ---------------------------------------------------------------- reliability and reports
-def _with_reliability(bundle):
-    b = copy.copy(bundle)
-    b.record = dict(bundle.record) | {"test_metrics": {"ensemble": {"n": 40, "groups": {
-        n: {"precision": 0.9, "recall": 0.8, "f1": 0.85, "support": 7} for n in bundle.group_names}},
-        "by_phase": {"liquid": {"n": 12, "groups": {"nitriles": {"precision": 0.5, "recall": 0.25, "f1": 0.33,
-                                                                 "support": 4}}}}}}
-    return b
-
-
-def test_reliability_in_tooltip_and_model_tab(qtbot, window, tmp_path):
-    from core.explain.evidence import Explainer
-    from irgroups_gui.reliability import group_reliability
-
-    b = _with_reliability(window.session.bundle)
-    assert group_reliability(b.record, "liquid")[1]["nitriles"]["recall"] == 0.25
-    assert group_reliability(b.record, "gas")[0] == "test split (n = 40)"
-    window.session.set_model(b, Explainer(b), window.session.patterns)
-    _classified(qtbot, window, tmp_path)
-    g = b.group_names.index("nitriles")
-    tip = window.probabilities.tooltip(g)
-    assert "precision 0.90, recall 0.80, F1 0.85" in tip and "threshold" in tip
-    card = window.card.text.toPlainText()
-    assert "Table 1: per group (test split (n = 40))" in card and "liquid spectra" in card
-
-
-class _Collect(html.parser.HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.imgs, self.text = [], []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "img":
-            self.imgs.append(dict(attrs)["src"])
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
-def test_report_opens_with_figure_probabilities_evidence_and_model(qtbot, window, tmp_path):
-    import base64
-
-    from irgroups_gui.report import strongest_windows
-
-    _classified(qtbot, window, tmp_path)
-    b = _with_reliability(window.session.bundle)
-    from core.explain.evidence import Explainer
-
-    window.session.set_model(b, Explainer(b), window.session.patterns)
-    qtbot.waitUntil(lambda: loaded(window), timeout=30000)
-    window.files.setCurrentRow(0)
-    out = tmp_path / "r.html"
-    assert window.exports.report(str(out))
-    parser = _Collect()
-    parser.feed(out.read_text(encoding="utf-8"))
-    assert len(parser.imgs) == 1 and parser.imgs[0].startswith("data:image/png;base64,")
-    assert base64.b64decode(parser.imgs[0].split(",", 1)[1])[:4] == b"\x89PNG"
-    text = " ".join(parser.text)
-    assert "Model: m, version" in text and "Decision rule" in text and "precision" in text
-    p = window.session.entries[0].prediction
-    present = [n for n, f in zip(b.group_names, p.present) if f]
-    qtbot.waitUntil(lambda: window.session.terms(0) is not None, timeout=20000)  # computed in a worker
-    terms = window.session.terms(0)
-    for name in present:
-        lo, hi, _ = strongest_windows(terms, window.session.explainer, b.group_names.index(name))[0]
-        assert f"{lo:.0f}-{hi:.0f}" in text
-    assert "Cautions" in text
-
-
-# ---------------------------------------------------------------- scriptable export
-def test_export_figure_command_writes_exactly_out(qtbot, tmp_path, model_dir, capsys, monkeypatch):
-    import tempfile
-
-    from irgroups_gui.app import export_figure
-
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    good, broken, _ = _spectrum_files(tmp_path)
-    out = tmp_path / "out" / "fig.svg"
-    out.parent.mkdir()
-    assert export_figure([str(good[0]), str(good[1])], str(out), str(model_dir)) == 0
-    assert [p.name for p in out.parent.iterdir()] == ["fig.svg"]
-    assert ET.parse(out).getroot().tag == SVG + "svg"
-    assert export_figure([str(broken)], str(tmp_path / "x.png"), str(model_dir)) == 1
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "broken.jdx" in err[0] and not (tmp_path / "x.png").exists()
-    assert export_figure([str(good[0])], str(tmp_path / "x.pdf"), str(model_dir)) == 1
-    assert list(scratch.iterdir()) == []  # the offscreen window's settings folder is removed
-
-
+# ---------------------------------------------------------------- model card and zoom
 def test_model_card_names_the_dense_heads_and_the_network():
     from types import SimpleNamespace
 
@@ -531,7 +343,7 @@ def test_zoom_follows_the_spectroscopy_convention(qtbot, window, tmp_path):
     menu is the app's own."""
     from PySide6.QtCore import QRectF
 
-    _classified(qtbot, window, tmp_path)
+    classified(qtbot, window, tmp_path)
     window.files.setCurrentRow(0)
     qtbot.waitUntil(lambda: window.spectrum.main_curve is not None, timeout=10000)
     vb = window.spectrum.plot.vb
@@ -570,7 +382,7 @@ def test_drop_hint_only_when_the_list_is_empty(qtbot, window, tmp_path):
 
     view = window.spectrum
     assert view.message.isVisible() and view.message.textItem.toPlainText() == EMPTY
-    _classified(qtbot, window, tmp_path)
+    classified(qtbot, window, tmp_path)
     window.session.selection.update(entry=None)
     qtbot.wait(20)
     assert view.message.textItem.toPlainText() == NONE_SELECTED

@@ -1,9 +1,9 @@
-"""The no-skill caution: where a group's held-out F1 for the spectrum's phase is 0 or has no
-positives, the probability panel and the report say so next to that group."""
+"""Held-out reliability beside each group: the tooltip's and the model tab's figures, and the
+no-skill caution (where a group's held-out F1 for the spectrum's phase is 0 or has no
+positives, the probability panel and the report say so next to that group)."""
 import copy
 
-from gui_fixtures import model_dir, window  # noqa: F401 (fixtures)
-from test_gui_features import _classified
+from gui_fixtures import classified, model_dir, window, with_reliability  # noqa: F401 (fixtures)
 
 
 def _with_kbr_skill(bundle):
@@ -24,7 +24,7 @@ def test_no_skill_groups_are_flagged_in_panel_and_report(qtbot, window, tmp_path
     b = _with_kbr_skill(window.session.bundle)
     assert set(no_skill(b.record, "kbr")) == {"aldehydes", "alkyne"} and no_skill(b.record, "gas") == {}
     window.session.set_model(b, Explainer(b), window.session.patterns)
-    _classified(qtbot, window, tmp_path)
+    classified(qtbot, window, tmp_path)
     window.files.setCurrentRow(0)
     p = window.session.current().prediction
     ald = b.group_names.index("aldehydes")
@@ -42,3 +42,19 @@ def test_no_skill_groups_are_flagged_in_panel_and_report(qtbot, window, tmp_path
     assert window.exports.report(str(out))
     text = out.read_text(encoding="utf-8")
     assert "caution: no held-out kbr spectrum had this group" in text and "held-out F1 for kbr spectra is 0" in text
+
+
+def test_reliability_in_tooltip_and_model_tab(qtbot, window, tmp_path):
+    from core.explain.evidence import Explainer
+    from irgroups_gui.reliability import group_reliability
+
+    b = with_reliability(window.session.bundle)
+    assert group_reliability(b.record, "liquid")[1]["nitriles"]["recall"] == 0.25
+    assert group_reliability(b.record, "gas")[0] == "test split (n = 40)"
+    window.session.set_model(b, Explainer(b), window.session.patterns)
+    classified(qtbot, window, tmp_path)
+    g = b.group_names.index("nitriles")
+    tip = window.probabilities.tooltip(g)
+    assert "precision 0.90, recall 0.80, F1 0.85" in tip and "threshold" in tip
+    card = window.card.text.toPlainText()
+    assert "Table 1: per group (test split (n = 40))" in card and "liquid spectra" in card
