@@ -7,7 +7,7 @@
   softened to p^-0.5 (positives) and (1-p)^-0.5 (negatives), a wider network (conv channels
   16, 16, 32, 32 with kernel 5 instead of the paper's 4, 4, 8, 8 with kernel 3: 32 pattern
   channels), dilated convolutions (1, 1, 2, 4: each latent column sees 60 input points) and the
-  square root of the absorbance as input (both measured in docs/model.md), then a gas and a
+  square root of the absorbance as input (both measured in docs/levers.md), then a gas and a
   condensed dense head fine-tuned on the frozen encoders (core.nn.heads), and calibrated
   probabilities (per-group Platt scaling with gas/condensed offsets), so present = p >= 0.5.
 """
