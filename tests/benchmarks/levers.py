@@ -53,12 +53,32 @@ LEVERS: dict[str, dict] = {
     "dropout0.5": {"latent_dropout": 0.5},
     "patience20": {"patience": 20},
     "batch32": {"batch_size": 32},
+    # learning curves: the shipped recipe on a random share of the condensed (or gas) training
+    # spectra, every other training, validation and test spectrum kept
+    "condensed25%": {"train_share": ("condensed", 0.25)},
+    "condensed50%": {"train_share": ("condensed", 0.5)},
+    "condensed75%": {"train_share": ("condensed", 0.75)},
+    "gas25%": {"train_share": ("gas", 0.25)},
 }
 
 
+def _training_rows(ds, group: str) -> np.ndarray:
+    """Rows of the training split in a phase group ('gas' or 'condensed')."""
+    phases = np.array(ds.phases)
+    return (ds.split == 0) & (np.isin(phases, CONDENSED) if group == "condensed" else phases == group)
+
+
+def with_train_share(ds, group: str, share: float, seed: int = 0):
+    """The dataset with a random `share` of its training spectra of one phase group, every other row kept."""
+    rows = np.flatnonzero(_training_rows(ds, group))
+    drop = np.random.default_rng(seed).choice(rows, round(len(rows) * (1 - share)), replace=False)
+    return ds.take(np.setdiff1d(np.arange(len(ds)), drop))
+
+
 def measure(path: str, lever: str, seeds: int) -> dict:
-    ds = load_dataset(path)
-    config = TrainConfig.recipe("phase-aware", **LEVERS[lever])
+    overrides = dict(LEVERS[lever])
+    ds = with_train_share(load_dataset(path), *overrides.pop("train_share", ("condensed", 1.0)))
+    config = TrainConfig.recipe("phase-aware", **overrides)
     t0 = time.perf_counter()
     trained = train_bundle(ds, config, list(range(seeds)), {"recipe": "phase-aware", "lever": lever})
     seconds = time.perf_counter() - t0
@@ -66,6 +86,7 @@ def measure(path: str, lever: str, seeds: int) -> dict:
     report = evaluate_bundle(trained.bundle, val, None)
     present = trained.bundle.decide(report["probabilities"])
     out = {"lever": lever, "seeds": seeds, "train_seconds": round(seconds, 1), "phases": {}, "media": {},
+           "train": {g: int(_training_rows(ds, g).sum()) for g in ("gas", "condensed")},
            "condensed_groups": {}}
     for name, rows in [("gas", [p == "gas" for p in val.phases]), ("condensed", [p in CONDENSED for p in val.phases])]:
         out["phases"][name] = _scores(val, present, np.array(rows))
