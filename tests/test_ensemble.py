@@ -11,10 +11,12 @@ from safetensors import safe_open
 from core.nn.bundle import load_bundle, save_bundle
 from core.data.dataset import Dataset
 from core.explain.evidence import Explainer
-from core.data.augment import ShiftedRows, augment_batch, augment_members, draw_members
+from core.data.augment import MullMasking, ShiftedRows, augment_batch, augment_members, draw_members
 from core.nn.model import IRCNN, ModelConfig
 from core.data.resources import default_model_path
 from core.nn.stacked import StackedIRCNN
+from core.spectra.phase import medium_keep
+from core.spectra.preprocess import DEFAULT_GRID
 from core.nn.training import EnsembleTrainer, TrainConfig, Trainer, class_weights, predict_logits, train_ensemble, weighted_bce
 from conftest import synthetic_dataset
 
@@ -126,6 +128,7 @@ def test_latent_dropout_acts_in_training_only_and_trains(tiny):
     results = train_ensemble(tiny, [0], TrainConfig(max_epochs=2, batch_size=32, threads=1, latent_dropout=0.3))
     assert np.isfinite(results[0].history[-1]["val_loss"])
 
+
 def test_training_with_a_mask_channel(tiny):
     x2 = np.stack([tiny.spectra, (tiny.spectra > 0.05).astype(np.float32)], axis=1)
     ds2 = replace(tiny, spectra=x2)
@@ -165,6 +168,27 @@ def test_rows_come_out_shifted_as_augment_members_shifts_them(channels, gamma):
 
 
 # ---------------------------------------------------------------- training
+def test_a_share_of_rows_is_seen_as_a_nujol_mull_and_the_other_draws_stay(tiny):
+    keep = medium_keep(DEFAULT_GRID.x, "NUJOL MULL", "mull")
+    x = torch.rand(400, 2, DEFAULT_GRID.n)
+    x[:, 1] = 1.0
+    idx = torch.arange(400).view(1, 400)
+    gen = lambda: [torch.Generator().manual_seed(3)]  # noqa: E731
+    out = ShiftedRows(x, 2, None, MullMasking(torch.from_numpy(keep), 0.25)).augmented(idx, gen(), 0.5)[0]
+    seen = (out[:, 1] == 0).any(dim=1)
+    assert 0.15 < seen.float().mean() < 0.35
+    assert torch.equal(out[seen, 1], torch.from_numpy(keep).expand(int(seen.sum()), -1))  # exactly the Nujol bands
+    assert (out[~seen, 1] == 1).all()
+    assert (out[seen][:, 0][:, keep == 0] == 0).all() and torch.allclose(out[:, 0].amax(dim=1), torch.ones(400))
+    off = ShiftedRows(x, 2, None, MullMasking(torch.from_numpy(keep), 0.0)).augmented(idx, gen(), 0.5)
+    assert torch.equal(off, ShiftedRows(x, 2).augmented(idx, gen(), 0.5))  # shifts, powers and noise as without it
+    with pytest.raises(ValueError, match="mask channel"):
+        ShiftedRows(x[:, 0], 2, None, MullMasking(torch.from_numpy(keep), 0.25))
+    ds2 = replace(tiny, spectra=np.stack([tiny.spectra, np.ones_like(tiny.spectra)], axis=1))
+    results = train_ensemble(ds2, [0], TrainConfig(max_epochs=2, batch_size=32, augment=True, threads=1, mull_p=0.5))
+    assert np.isfinite(results[0].history[-1]["val_loss"])
+
+
 def test_one_member_reproduces_the_member_by_member_loop(tiny):
     ref_loss, ref_states = _reference_run(tiny, 7, CFG)
     result = Trainer(tiny, replace(CFG, seed=7)).run()

@@ -1,6 +1,7 @@
 """Training-time augmentation: random shifts, an intensity power, a baseline tilt and noise,
 and (with an artifact bank) the lab artifacts: water vapour and CO2 lines, scattering baselines,
-ATR weighting with band shifts, and noise of varying level.
+ATR weighting with band shifts, and noise of varying level; and (with `MullMasking`) spectra
+seen as Nujol mulls, their mulling-agent bands masked.
 
 Each member draws from its own generator, in a fixed order, so members stay independent and a
 run is reproducible; the arithmetic runs once for all members' batches, in place on the
@@ -32,6 +33,15 @@ class ArtifactBank:
         return cls(*(torch.as_tensor(arrays[k]) for k in ("water", "co2", "rise", "atr")))
 
 
+@dataclass(frozen=True)
+class MullMasking:
+    """A share `p` of the training spectra seen as Nujol mulls: the mask channel zeroed where
+    the mulling agent absorbs (`keep` (L,): 0 there, 1 elsewhere), as the input of a real mull is."""
+
+    keep: torch.Tensor
+    p: float
+
+
 @dataclass
 class Draws:
     """The random draws for a batch of n spectra of length L (all members' rows end to end)."""
@@ -42,19 +52,20 @@ class Draws:
     noise: torch.Tensor  # (n, L) standard normal
     artifacts: torch.Tensor | None = None  # (n, 10) uniform: 4 chances, 4 levels, baseline power, noise level
     picks: torch.Tensor | None = None  # (n, 2) which water and which CO2 version
+    mull: torch.Tensor | None = None  # (n, 1) uniform: seen as a mull below MullMasking.p
 
 
 def draw_members(n: int, length: int, gens: list[torch.Generator], max_shift: int, gamma: float,
-                 bank: ArtifactBank | None = None) -> Draws:
+                 bank: ArtifactBank | None = None, mull: MullMasking | None = None) -> Draws:
     """Each generator's draws for its member's n spectra (shift, power, tilt, noise, then the
-    artifacts' in that order), concatenated member after member."""
-    per = [_draw(n, length, gen, max_shift, gamma, bank) for gen in gens]
+    artifacts' and the mull's in that order), concatenated member after member."""
+    per = [_draw(n, length, gen, max_shift, gamma, bank, mull) for gen in gens]
     cat = lambda k: torch.cat([d[k] for d in per]) if k in per[0] else None  # noqa: E731
-    return Draws(cat("shifts"), cat("power"), cat("tilt"), cat("noise"), cat("artifacts"), cat("picks"))
+    return Draws(cat("shifts"), cat("power"), cat("tilt"), cat("noise"), cat("artifacts"), cat("picks"), cat("mull"))
 
 
 def _draw(n: int, length: int, gen: torch.Generator, max_shift: int, gamma: float,
-          bank: ArtifactBank | None = None) -> dict[str, torch.Tensor]:
+          bank: ArtifactBank | None = None, mull: MullMasking | None = None) -> dict[str, torch.Tensor]:
     """One batch's random draws, in a fixed order from one generator."""
     d = {"shifts": torch.randint(-max_shift, max_shift + 1, (n,), generator=gen)}
     if gamma > 0:
@@ -65,6 +76,8 @@ def _draw(n: int, length: int, gen: torch.Generator, max_shift: int, gamma: floa
         d["artifacts"] = torch.rand(n, 10, generator=gen)
         d["picks"] = torch.stack([torch.randint(0, len(bank.water), (n,), generator=gen),
                                   torch.randint(0, len(bank.co2), (n,), generator=gen)], dim=1)
+    if mull is not None:  # drawn last, so the other draws stay as they were without it
+        d["mull"] = torch.rand(n, 1, generator=gen)
     return d
 
 
@@ -91,9 +104,12 @@ class ShiftedRows:
     values, viewed as every window of length L: point j of a row shifted by s is the spectrum's
     point clamp(j - s)."""
 
-    def __init__(self, x: torch.Tensor, max_shift: int, bank: ArtifactBank | None = None):
+    def __init__(self, x: torch.Tensor, max_shift: int, bank: ArtifactBank | None = None,
+                 mull: MullMasking | None = None):
+        if mull is not None and (x.dim() != 3 or x.shape[1] < 2):
+            raise ValueError("seeing spectra as mulls needs the mask channel")
         self.max_shift = max_shift
-        self.bank = bank
+        self.bank, self.mull = bank, mull
         self.length = x.shape[-1]
         padded = nn.functional.pad(x if x.dim() == 3 else x[:, None], (max_shift, max_shift), mode="replicate")
         self._windows = padded.unfold(-1, self.length, 1)  # (N, C, 2 max_shift + 1, L), a view
@@ -103,9 +119,9 @@ class ShiftedRows:
         """The augmented batches of rows idx (M, n), member i's drawn from gens[i]:
         (M, n, L) or (M, n, C, L)."""
         m, n = idx.shape
-        draws = draw_members(n, self.length, gens, self.max_shift, gamma, self.bank)
+        draws = draw_members(n, self.length, gens, self.max_shift, gamma, self.bank, self.mull)
         flat = self._windows[idx.reshape(-1), :, self.max_shift - draws.shifts]  # (M n, C, L)
-        flat = _apply(flat if self._channels else flat[:, 0], draws, self.bank)
+        flat = _apply(flat if self._channels else flat[:, 0], draws, self.bank, self.mull)
         return flat.reshape(m, n, *flat.shape[1:])
 
 
@@ -127,10 +143,12 @@ def _lab_artifacts(s: torch.Tensor, d: Draws, bank: ArtifactBank) -> None:
     s.add_(on(2) * SCATTER_LEVEL * u[:, 6:7] * bank.rise[None, :] ** (1 + 2 * u[:, 8:9]))
 
 
-def _apply(flat: torch.Tensor, d: Draws, bank: ArtifactBank | None = None) -> torch.Tensor:
+def _apply(flat: torch.Tensor, d: Draws, bank: ArtifactBank | None = None,
+           mull: MullMasking | None = None) -> torch.Tensor:
     """Power, tilt, noise (with a bank, the lab artifacts too) and renormalisation of channel 0
-    (the spectrum), then the mask (channel 1, when there is one), in place on the batch `flat`
-    ((n, L) or (n, C, L))."""
+    (the spectrum), then the mask (channel 1, when there is one; with `mull`, the mulling
+    agent's bands masked in a share of the spectra), in place on the batch `flat` ((n, L) or
+    (n, C, L))."""
     s = flat[:, 0] if flat.dim() == 3 else flat
     if d.powers is not None:  # stronger or weaker relative band intensities: another path length or concentration
         s.clamp_min_(0).pow_(d.powers)
@@ -143,6 +161,8 @@ def _apply(flat: torch.Tensor, d: Draws, bank: ArtifactBank | None = None) -> to
         s.add_(d.noise.mul_(0.005))
     s.div_(s.amax(dim=1, keepdim=True).clamp_min(1e-6))
     if flat.dim() == 3 and flat.shape[1] > 1:
+        if mull is not None:
+            flat[:, 1].mul_(torch.where(d.mull < mull.p, mull.keep[None, :], 1.0))
         s.mul_(flat[:, 1])
         s.div_(s.amax(dim=1, keepdim=True).clamp_min(1e-6))
     return flat

@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 from core.artifacts.simulate import grid_bank
-from core.data.augment import ArtifactBank, ShiftedRows
+from core.data.augment import ArtifactBank, MullMasking, ShiftedRows
 from core.data.dataset import Dataset
 from core.data.fine_groups import FINE_NAMES, fine_labels
 from core.nn.recipes import CHANNELS, CLASS_WEIGHT_POWER, DILATION, GAMMA, INPUT_POWER, KERNEL, MAX_SHIFT, RECIPES
@@ -22,6 +22,7 @@ from core.metrics.classification import molecular_f1, molecular_perfection, tune
 from core.nn.member_groups import MemberGroup, group_count, initial_groups, regroup
 from core.nn.model import IRCNN, ModelConfig
 from core.nn.stacked import StackedIRCNN, stacked_logits
+from core.spectra.phase import medium_keep
 
 
 @dataclass
@@ -52,6 +53,7 @@ class TrainConfig:
     input_power: float = 1.0  # input: intensities raised to this power (core.spectra.preprocess.InputConfig)
     label_audit: bool = False  # leave out the training spectra the recorded label audit excludes (core.data.label_audit)
     aux_targets: bool = False  # also train on the finer groups (core.data.fine_groups), dropped afterwards
+    mull_p: float = 0.0  # augmentation: the share of training spectra seen as Nujol mulls (mask channel)
     latent_dropout: float = 0.0  # training: latent entries zeroed with this probability before the dense layer
 
     @classmethod
@@ -226,7 +228,7 @@ class EnsembleTrainer:
         sw = (torch.tensor([1.0 if p == "gas" else cfg.condensed_weight for p in train.phases])
               if cfg.condensed_weight != 1.0 else None)
         bank = ArtifactBank.from_arrays(grid_bank(self.dataset.grid.x)) if cfg.augment and cfg.artifacts else None
-        shifted = ShiftedRows(xt, cfg.max_shift, bank) if cfg.augment else None
+        shifted = ShiftedRows(xt, cfg.max_shift, bank, self._mull(cfg)) if cfg.augment else None
         members = [_Member(s, torch.Generator().manual_seed(s)) for s in self.seeds]
         inits = []
         for i, s in enumerate(self.seeds):
@@ -338,6 +340,13 @@ class EnsembleTrainer:
         if any(m.best_state is None for m in members):
             raise InterruptedError("training stopped before the first epoch finished; nothing to keep")
         return self._results(members, val, cancelled, t0)
+
+    def _mull(self, cfg: TrainConfig) -> MullMasking | None:
+        """The Nujol bands masked in a share `cfg.mull_p` of the training spectra (None: off)."""
+        if cfg.mull_p <= 0:
+            return None
+        keep = medium_keep(self.dataset.grid.x, "NUJOL MULL", "mull")
+        return MullMasking(torch.from_numpy(keep), cfg.mull_p)
 
     def _targets(self, ds: Dataset) -> np.ndarray:
         """The labels trained on: the groups, then (with `aux_targets`) the finer groups."""

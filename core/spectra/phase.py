@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 PHASES = ("gas", "liquid", "kbr", "mull", "solution", "atr", "unknown")
 CONDENSED = ("liquid", "kbr", "mull", "solution", "atr")
 
@@ -70,3 +72,11 @@ def medium_bands(state: str | None, phase: str) -> tuple[tuple[float, float], ..
     if "FLUOROLUBE" in s or "HALOCARBON" in s:
         return _FLUOROLUBE
     return _NUJOL  # Nujol, mineral/paraffin oil, or a mull of unstated agent (Nujol is the usual one)
+
+
+def medium_keep(x: np.ndarray, state: str | None, phase: str) -> np.ndarray:
+    """(L,) float32 over wavenumbers x: 0 where the medium absorbs (`medium_bands`), 1 elsewhere."""
+    keep = np.ones(len(x), dtype=np.float32)
+    for lo, hi in medium_bands(state, phase):
+        keep[(x >= lo) & (x <= hi)] = 0.0
+    return keep

@@ -203,15 +203,14 @@ def model_input(spectra: np.ndarray, valid: np.ndarray, states: list[str], phase
                 grid: Grid, cfg: InputConfig) -> np.ndarray:
     """The network's input from normalised grid spectra (n, L) and their measured masks:
     (n, L) for one channel, (n, 2, L) with the mask channel."""
-    from core.spectra.phase import medium_bands
+    from core.spectra.phase import medium_keep
 
     if not cfg.mask:
         return np.ascontiguousarray(_powered(spectra, cfg.power), dtype=np.float32)
     keep = valid.copy()
     gx = grid.x
     for i, (state, phase) in enumerate(zip(states, phases)):
-        for lo, hi in medium_bands(state, phase):
-            keep[i] &= ~((gx >= lo) & (gx <= hi))
+        keep[i] &= medium_keep(gx, state, phase) > 0
     x = _powered(normalise(np.where(keep, spectra, 0.0)), cfg.power)
     return np.stack([x, keep.astype(np.float32)], axis=1)
 

@@ -53,6 +53,9 @@ LEVERS: dict[str, dict] = {
     "dropout0.5": {"latent_dropout": 0.5},
     "patience20": {"patience": 20},
     "batch32": {"batch_size": 32},
+    # the medium: a share of the training spectra (gas and condensed) seen as Nujol mulls
+    "mull0.2": {"mull_p": 0.2},
+    "mull0.4": {"mull_p": 0.4},
     # learning curves: the shipped recipe on a random share of the condensed (or gas) training
     # spectra, every other training, validation and test spectrum kept
     "condensed25%": {"train_share": ("condensed", 0.25)},
