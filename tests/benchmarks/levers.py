@@ -26,6 +26,7 @@ from core.evaluation.pipeline import train_bundle  # noqa: E402
 from core.metrics.classification import molecular_f1, molecular_perfection  # noqa: E402
 from core.nn.training import TrainConfig  # noqa: E402
 from core.spectra.phase import CONDENSED  # noqa: E402
+from condensed_like import with_condensed_like  # noqa: E402
 
 # lever name -> TrainConfig overrides of the default (phase-aware) recipe; "baseline" is the
 # recipe before dilation and the square root became its defaults
@@ -62,6 +63,10 @@ LEVERS: dict[str, dict] = {
     "condensed50%": {"train_share": ("condensed", 0.5)},
     "condensed75%": {"train_share": ("condensed", 0.75)},
     "gas25%": {"train_share": ("gas", 0.25)},
+    # half the gas training spectra again, made to look like neat liquids (condensed_like.py),
+    # entered as liquids or as gas spectra
+    "gas-as-liquid": {"condensed_like": (0.5, "liquid")},
+    "gas-as-liquid-in-gas": {"condensed_like": (0.5, "gas")},
 }
 
 
@@ -81,6 +86,8 @@ def with_train_share(ds, group: str, share: float, seed: int = 0):
 def measure(path: str, lever: str, seeds: int) -> dict:
     overrides = dict(LEVERS[lever])
     ds = with_train_share(load_dataset(path), *overrides.pop("train_share", ("condensed", 1.0)))
+    if "condensed_like" in overrides:
+        ds = with_condensed_like(ds, *overrides.pop("condensed_like"))
     config = TrainConfig.recipe("phase-aware", **overrides)
     t0 = time.perf_counter()
     trained = train_bundle(ds, config, list(range(seeds)), {"recipe": "phase-aware", "lever": lever})
