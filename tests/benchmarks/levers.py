@@ -28,8 +28,9 @@ from core.nn.training import TrainConfig  # noqa: E402
 from core.spectra.phase import CONDENSED  # noqa: E402
 from condensed_like import with_condensed_like  # noqa: E402
 
-# lever name -> TrainConfig overrides of the default (phase-aware) recipe; "baseline" is the
-# recipe before dilation and the square root became its defaults
+# lever name -> TrainConfig overrides of the default (phase-aware) recipe, or a change of its
+# training data ("train_share": (phase group, share); "condensed_like": (share, phase)); "baseline"
+# is the recipe before dilation and the square root became its defaults
 _BEFORE = {"dilation": (), "input_power": 1.0}
 _FIVE = {"channels": (16, 16, 32, 32, 32), "pool_after": (False, True, False, True, False)}
 LEVERS: dict[str, dict] = {
