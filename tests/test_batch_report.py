@@ -17,7 +17,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QDialog
 
 from gui_fixtures import _drop, _spectrum_files, model_dir, window  # noqa: F401 (fixtures)
-from test_library import SMILES, STATES, _write
+from library_fixtures import SMILES, STATES, _write
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
