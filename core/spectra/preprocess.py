@@ -208,9 +208,11 @@ def model_input(spectra: np.ndarray, valid: np.ndarray, states: list[str], phase
     if not cfg.mask:
         return np.ascontiguousarray(_powered(spectra, cfg.power), dtype=np.float32)
     keep = valid.copy()
-    gx = grid.x
-    for i, (state, phase) in enumerate(zip(states, phases)):
-        keep[i] &= medium_keep(gx, state, phase) > 0
+    rows: dict[tuple[str, str], list[int]] = {}  # the spectra of each (state, phase): one mask each
+    for i, pair in enumerate(zip(states, phases)):
+        rows.setdefault(pair, []).append(i)
+    for (state, phase), idx in rows.items():
+        keep[idx] &= medium_keep(grid.x, state, phase) > 0
     x = _powered(normalise(np.where(keep, spectra, 0.0)), cfg.power)
     return np.stack([x, keep.astype(np.float32)], axis=1)
 
