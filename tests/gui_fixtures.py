@@ -57,9 +57,10 @@ def _drop(window, paths):
 
 def loaded(window, status: str | None = None) -> bool:
     """The window's load has finished: entries are there and each has its prediction (and,
-    with `status`, that status). Rows appear a turn after add_paths, so an empty list is not done."""
+    with `status`, that status), and the views have drawn them (no step left). Rows appear a
+    turn after add_paths, so an empty list is not done."""
     entries = window.session.entries
-    return (not window.loader.classifying and bool(entries)
+    return (not window.loader.classifying and bool(entries) and not len(window.loader.steps)
             and all(e.prediction is not None and (status is None or e.status == status) for e in entries))
 
 
