@@ -86,7 +86,9 @@ def with_train_share(ds, group: str, share: float, seed: int = 0):
 
 def measure(path: str, lever: str, seeds: int) -> dict:
     overrides = dict(LEVERS[lever])
-    ds = with_train_share(load_dataset(path), *overrides.pop("train_share", ("condensed", 1.0)))
+    ds = load_dataset(path)
+    if "train_share" in overrides:
+        ds = with_train_share(ds, *overrides.pop("train_share"))
     if "condensed_like" in overrides:
         ds = with_condensed_like(ds, *overrides.pop("condensed_like"))
     config = TrainConfig.recipe("phase-aware", **overrides)
