@@ -11,7 +11,7 @@ from safetensors import safe_open
 from core.nn.bundle import load_bundle, save_bundle
 from core.data.dataset import Dataset
 from core.explain.evidence import Explainer
-from core.data.augment import MullMasking, ShiftedRows, augment_batch, augment_members, draw_members
+from core.data.augment import Mixing, MullMasking, ShiftedRows, mix_members, augment_batch, augment_members, draw_members
 from core.nn.model import IRCNN, ModelConfig
 from core.data.resources import default_model_path
 from core.nn.stacked import StackedIRCNN
@@ -186,6 +186,31 @@ def test_a_share_of_rows_is_seen_as_a_nujol_mull_and_the_other_draws_stay(tiny):
         ShiftedRows(x[:, 0], 2, None, MullMasking(torch.from_numpy(keep), 0.25))
     ds2 = replace(tiny, spectra=np.stack([tiny.spectra, np.ones_like(tiny.spectra)], axis=1))
     results = train_ensemble(ds2, [0], TrainConfig(max_epochs=2, batch_size=32, augment=True, threads=1, mull_p=0.5))
+    assert np.isfinite(results[0].history[-1]["val_loss"])
+
+
+def test_a_share_of_rows_becomes_a_two_compound_mixture_with_both_labels(tiny):
+    n, groups = 200, 6
+    x = torch.zeros(2, n, 2, n + 10)
+    x[:, :, 1] = 1.0
+    x[:, torch.arange(n), 0, torch.arange(n)] = 1.0  # compound k: one band, at point k
+    x[:, 1::2, 1, n:] = 0.0  # odd compounds unmeasured at the high end
+    y = torch.nn.functional.one_hot(torch.arange(n) % groups, groups).float().expand(2, n, groups)
+    gens = lambda: [torch.Generator().manual_seed(s) for s in (1, 2)]  # noqa: E731
+    out, yo = mix_members(x, y, gens(), Mixing(0.4, power=0.5))
+    changed = (out != x).flatten(2).any(dim=2)
+    assert 0.25 < changed.float().mean() < 0.55
+    assert torch.equal(out[~changed], x[~changed]) and torch.equal(yo[~changed], y[~changed])
+    for m, k in torch.nonzero(changed).tolist():
+        a = out[m, k, 0] ** 2  # back to absorbance: the two compounds' bands, in proportion 0.35-0.65
+        bands = torch.nonzero(a > 0).flatten().tolist()
+        assert k in bands and len(bands) == 2 and a.max() == 1.0 and a[a > 0].min() >= 0.35 / 0.65 - 1e-5
+        j = bands[1] if bands[0] == k else bands[0]
+        assert torch.equal(yo[m, k], torch.maximum(y[m, k], y[m, j]))  # both compounds' groups
+        assert torch.equal(out[m, k, 1], torch.minimum(x[m, k, 1], x[m, j, 1]))  # measured where both are
+    off, y_off = mix_members(x, y, gens(), Mixing(0.0, power=0.5))
+    assert torch.equal(off, x) and torch.equal(y_off, y)
+    results = train_ensemble(tiny, [0], TrainConfig(max_epochs=2, batch_size=32, augment=True, threads=1, mix_p=0.5))
     assert np.isfinite(results[0].history[-1]["val_loss"])
 
 

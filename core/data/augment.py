@@ -1,7 +1,8 @@
 """Training-time augmentation: random shifts, an intensity power, a baseline tilt and noise,
 and (with an artifact bank) the lab artifacts: water vapour and CO2 lines, scattering baselines,
-ATR weighting with band shifts, and noise of varying level; and (with `MullMasking`) spectra
-seen as Nujol mulls, their mulling-agent bands masked.
+ATR weighting with band shifts, and noise of varying level; (with `MullMasking`) spectra
+seen as Nujol mulls, their mulling-agent bands masked; and (with `Mixing`) two-compound
+mixtures, their labels joined.
 
 Each member draws from its own generator, in a fixed order, so members stay independent and a
 run is reproducible; the arithmetic runs once for all members' batches, in place on the
@@ -166,3 +167,45 @@ def _apply(flat: torch.Tensor, d: Draws, bank: ArtifactBank | None = None,
         s.mul_(flat[:, 1])
         s.div_(s.amax(dim=1, keepdim=True).clamp_min(1e-6))
     return flat
+
+
+@dataclass(frozen=True)
+class Mixing:
+    """A share `p` of the training spectra replaced by a mixture with another spectrum of the
+    batch: absorbances (the input to the power 1/`power`) added in proportions lam : 1 - lam,
+    lam in `span`, measured where both are, renormalised; the labels are both compounds' groups."""
+
+    p: float
+    power: float = 1.0
+    span: tuple[float, float] = (0.35, 0.65)
+
+
+def mix_members(x: torch.Tensor, y: torch.Tensor, gens: list[torch.Generator],
+                mixing: Mixing) -> tuple[torch.Tensor, torch.Tensor]:
+    """Member i's batch x[i] ((M, n, L) or (M, n, C, L), mask in channel 1) and targets y[i]
+    (M, n, G) with a share of its rows mixed with another of its rows (partner, proportion and
+    choice drawn from gens[i], after the other augmentation draws)."""
+    m, n = x.shape[:2]
+    draws = [(torch.randperm(n, generator=g), torch.rand(n, 1, generator=g), torch.rand(n, 1, generator=g))
+             for g in gens]
+    partner = torch.stack([d[0] for d in draws])  # (M, n)
+    lo, hi = mixing.span
+    lam = torch.stack([lo + (hi - lo) * d[1] for d in draws])  # (M, n, 1)
+    on = torch.stack([d[2] < mixing.p for d in draws])  # (M, n, 1)
+    pick = lambda t: torch.gather(t, 1, partner.view(m, n, *[1] * (t.dim() - 2)).expand_as(t))  # noqa: E731
+    other_x, other_y = pick(x), pick(y)
+    channels = x.dim() == 4
+    a = (x[:, :, 0] if channels else x).clamp_min(0) ** (1 / mixing.power)
+    b = (other_x[:, :, 0] if channels else other_x).clamp_min(0) ** (1 / mixing.power)
+    mixed = lam * a + (1 - lam) * b
+    out = x.clone()
+    if channels and x.shape[2] > 1:
+        keep = torch.minimum(x[:, :, 1], other_x[:, :, 1])
+        out[:, :, 1] = torch.where(on, keep, x[:, :, 1])
+        mixed = mixed * keep
+    mixed = (mixed / mixed.amax(dim=-1, keepdim=True).clamp_min(1e-6)) ** mixing.power
+    if channels:
+        out[:, :, 0] = torch.where(on, mixed, x[:, :, 0])
+    else:
+        out = torch.where(on, mixed, x)
+    return out, torch.where(on, torch.maximum(y, other_y), y)

@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 from core.artifacts.simulate import grid_bank
-from core.data.augment import ArtifactBank, MullMasking, ShiftedRows
+from core.data.augment import ArtifactBank, Mixing, MullMasking, ShiftedRows, mix_members
 from core.data.dataset import Dataset
 from core.data.fine_groups import FINE_NAMES, fine_labels
 from core.nn.recipes import CHANNELS, CLASS_WEIGHT_POWER, DILATION, GAMMA, INPUT_POWER, KERNEL, MAX_SHIFT, RECIPES
@@ -54,6 +54,7 @@ class TrainConfig:
     label_audit: bool = False  # leave out the training spectra the recorded label audit excludes (core.data.label_audit)
     aux_targets: bool = False  # also train on the finer groups (core.data.fine_groups), dropped afterwards
     mull_p: float = 0.0  # augmentation: the share of training spectra seen as Nujol mulls (mask channel)
+    mix_p: float = 0.0  # augmentation: the share of training spectra replaced by two-compound mixtures
     latent_dropout: float = 0.0  # training: latent entries zeroed with this probability before the dense layer
 
     @classmethod
@@ -229,6 +230,7 @@ class EnsembleTrainer:
               if cfg.condensed_weight != 1.0 else None)
         bank = ArtifactBank.from_arrays(grid_bank(self.dataset.grid.x)) if cfg.augment and cfg.artifacts else None
         shifted = ShiftedRows(xt, cfg.max_shift, bank, self._mull(cfg)) if cfg.augment else None
+        mixing = Mixing(cfg.mix_p, cfg.input_power) if cfg.mix_p > 0 else None
         members = [_Member(s, torch.Generator().manual_seed(s)) for s in self.seeds]
         inits = []
         for i, s in enumerate(self.seeds):
@@ -250,9 +252,12 @@ class EnsembleTrainer:
 
         def step(g: MemberGroup, order: torch.Tensor, b: int) -> torch.Tensor:
             idx = order[:, b * cfg.batch_size:(b + 1) * cfg.batch_size]  # (members, batch)
-            xb = shifted.augmented(idx, [members[i].gen for i in g.slots], cfg.gamma) if shifted else xt[idx]
+            gens = [members[i].gen for i in g.slots]
+            xb, yb = (shifted.augmented(idx, gens, cfg.gamma) if shifted else xt[idx]), yt[idx]
+            if mixing is not None:
+                xb, yb = mix_members(xb, yb, gens, mixing)
             logits = g.net(xb, per_member=True, dropout=cfg.latent_dropout)
-            losses = member_bce(logits, yt[idx], w_pos, w_neg, None if sw is None else sw[idx])
+            losses = member_bce(logits, yb, w_pos, w_neg, None if sw is None else sw[idx])
             g.opt.zero_grad()
             losses.sum().backward()
             g.opt.step()

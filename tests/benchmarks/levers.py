@@ -58,6 +58,9 @@ LEVERS: dict[str, dict] = {
     # the medium: a share of the training spectra (gas and condensed) seen as Nujol mulls
     "mull0.2": {"mull_p": 0.2},
     "mull0.4": {"mull_p": 0.4},
+    # two-compound mixtures (absorbances added, labels joined) in place of a share of the training spectra
+    "mix0.2": {"mix_p": 0.2},
+    "mix0.5": {"mix_p": 0.5},
     # learning curves: the shipped recipe on a random share of the condensed (or gas) training
     # spectra, every other training, validation and test spectrum kept
     "condensed25%": {"train_share": ("condensed", 0.25)},
