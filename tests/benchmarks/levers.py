@@ -55,6 +55,9 @@ LEVERS: dict[str, dict] = {
     "dropout0.5": {"latent_dropout": 0.5},
     "patience20": {"patience": 20},
     "batch32": {"batch_size": 32},
+    # the augmentation's strength: shifts of up to 8 grid points (recipe: 4), intensity powers exp(U(-1, 1)) (recipe: 0.5)
+    "shift8": {"max_shift": 8},
+    "gamma1": {"gamma": 1.0},
     # the medium: a share of the training spectra (gas and condensed) seen as Nujol mulls
     "mull0.2": {"mull_p": 0.2},
     "mull0.4": {"mull_p": 0.4},
