@@ -43,7 +43,7 @@ def main() -> None:
             for k, fine_name in enumerate(FINE_NAMES):
                 r = rows & positive & (fine[:, k] > 0)
                 if r.any():
-                    print(f"| {split} | {name} | {fine_name} | {r.sum()} | {(r & found).sum()} | {(r & found).mean() / r.mean():.2f} |")
+                    print(f"| {split} | {name} | {fine_name} | {r.sum()} | {(r & found).sum()} | {(r & found).sum() / r.sum():.2f} |")
 
 
 if __name__ == "__main__":
