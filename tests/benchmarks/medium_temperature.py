@@ -1,6 +1,6 @@
 """Would a temperature per medium bring every medium's calibration error to 0.02 or below?
 
-    python tests/benchmarks/medium_temperature.py all.h5 [--model MODEL_DIR] [--halves 200]
+    python tests/benchmarks/medium_temperature.py all.h5 [--model MODEL_DIR] [--halves 200] [--floor 1000]
 
 For each phase class, one temperature T multiplies the model's calibrated logits of that class's
 spectra; T is fitted by maximum likelihood on the validation spectra of the class, and the ECE
@@ -9,7 +9,10 @@ no decision (p >= 0.5) changes: only the shown probabilities do.
 
 `--halves K` asks the validation split alone: K times, T is fitted on a random half of a class's
 validation spectra and the ECE of the other half printed without and with it (the mean), and
-how often T lowered it."""
+how often T lowered it. `--floor K` prints each class's ECE on both splits beside the ECE a
+perfectly calibrated model with the same probabilities would show (labels drawn from them, K
+times; median and 95th percentile): how much of a measured ECE is the sampling noise of a split
+that size."""
 from __future__ import annotations
 
 import argparse
@@ -48,6 +51,7 @@ def main() -> None:
     ap.add_argument("dataset")
     ap.add_argument("--model", help="the model (default: the bundled one)")
     ap.add_argument("--halves", type=int, default=0, help="cross-check on validation halves, K times")
+    ap.add_argument("--floor", type=int, default=0, help="the ECE of a calibrated model, K draws of labels")
     args = ap.parse_args()
     bundle = load_bundle(model_path(args.model))
     ds = load_dataset(args.dataset)
@@ -56,6 +60,9 @@ def main() -> None:
         halves(zv, yv, pv, args.halves)
         return
     zt, yt, pt = calibrated_logits(bundle, ds.subset("test"))
+    if args.floor:
+        floor({"validation": (zv, yv, pv), "test": (zt, yt, pt)}, args.floor)
+        return
     print("| phase | validation n | T | test n | test ECE | with T |")
     print("|---|---|---|---|---|---|")
     for phase in dict.fromkeys(pt):
@@ -84,6 +91,19 @@ def halves(z: np.ndarray, y: np.ndarray, phases: np.ndarray, k: int, seed: int =
         lower = np.mean(np.array(after) < np.array(before))
         print(f"| {phase} | {len(rows)} | {np.mean(temps):.3f} ± {np.std(temps):.3f} | {np.mean(before):.4f} | "
               f"{np.mean(after):.4f} | {lower:.0%} |")
+
+
+def floor(splits: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]], k: int, seed: int = 0) -> None:
+    """Per split and phase class: the measured ECE, and that of labels drawn from the probabilities."""
+    rng = np.random.default_rng(seed)
+    print("| split | phase | n | ECE | a calibrated model's ECE: median | 95th percentile |")
+    print("|---|---|---|---|---|---|")
+    for split, (z, y, phases) in splits.items():
+        for phase in dict.fromkeys(phases):
+            p = expit(z[phases == phase])
+            drawn = [expected_calibration_error(p, rng.random(p.shape) < p) for _ in range(k)]
+            print(f"| {split} | {phase} | {len(p)} | {expected_calibration_error(p, y[phases == phase]):.4f} | "
+                  f"{np.median(drawn):.4f} | {np.percentile(drawn, 95):.4f} |")
 
 
 if __name__ == "__main__":
