@@ -230,13 +230,14 @@ def test_redrawing_the_same_spectrum_keeps_the_y_axis_drawing(qtbot, window, tmp
     view = window.spectrum.plot.scene().views()[0]
 
     def painted() -> bool:
-        """Paint: the axis caches its drawing. When the first paint finds wider tick labels, the
-        axis asks for a new width and its resize drops the drawing, so paint until it stays."""
+        """Paint: the axis caches its drawing. A first paint that changes the tick labels' width
+        resizes the axis, and the resize drops the drawing, so paint until it stays."""
         view.grab()
         return axis.picture is not None
 
     qtbot.waitUntil(painted, timeout=5000)
     picture = axis.picture
+    assert picture is not None
     window.spectrum.redraw()
     assert axis.picture is picture and axis.labelText
 
