@@ -192,20 +192,18 @@ def mix_members(x: torch.Tensor, y: torch.Tensor, gens: list[torch.Generator],
     lo, hi = mixing.span
     lam = torch.stack([lo + (hi - lo) * d[1] for d in draws])  # (M, n, 1)
     on = torch.stack([d[2] < mixing.p for d in draws])  # (M, n, 1)
-    pick = lambda t: torch.gather(t, 1, partner.view(m, n, *[1] * (t.dim() - 2)).expand_as(t))  # noqa: E731
-    other_x, other_y = pick(x), pick(y)
-    channels = x.dim() == 4
-    a = (x[:, :, 0] if channels else x).clamp_min(0) ** (1 / mixing.power)
-    b = (other_x[:, :, 0] if channels else other_x).clamp_min(0) ** (1 / mixing.power)
-    mixed = lam * a + (1 - lam) * b
-    out = x.clone()
-    if channels and x.shape[2] > 1:
-        keep = torch.minimum(x[:, :, 1], other_x[:, :, 1])
-        out[:, :, 1] = torch.where(on, keep, x[:, :, 1])
+    flat = x.dim() == 3  # no channel axis: (M, n, L)
+    x4 = x[:, :, None] if flat else x
+    other_x = torch.gather(x4, 1, partner.view(m, n, 1, 1).expand_as(x4))
+    other_y = torch.gather(y, 1, partner.view(m, n, 1).expand_as(y))
+    absorbance = lambda t: t[:, :, 0].clamp_min(0) ** (1 / mixing.power)  # noqa: E731
+    mixed = lam * absorbance(x4) + (1 - lam) * absorbance(other_x)
+    out = x4.clone()
+    if x4.shape[2] > 1:  # the mask: measured where both spectra are
+        keep = torch.minimum(x4[:, :, 1], other_x[:, :, 1])
+        out[:, :, 1] = torch.where(on, keep, x4[:, :, 1])
         mixed = mixed * keep
     mixed = (mixed / mixed.amax(dim=-1, keepdim=True).clamp_min(1e-6)) ** mixing.power
-    if channels:
-        out[:, :, 0] = torch.where(on, mixed, x[:, :, 0])
-    else:
-        out = torch.where(on, mixed, x)
+    out[:, :, 0] = torch.where(on, mixed, x4[:, :, 0])
+    out = out[:, :, 0] if flat else out
     return out, torch.where(on, torch.maximum(y, other_y), y)
